@@ -1,0 +1,21 @@
+"""The errors kg raises; the CLI turns them into one-line messages and exit codes."""
+
+
+class KgError(Exception):
+    """A problem the user can fix: bad input, a bad query, a missing file."""
+
+
+class TableParseError(KgError):
+    """The talks table is malformed at `path:line`."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}:{line}: {message}")
+
+
+class ValidationError(KgError):
+    """The built graph does not conform to the SHACL shapes."""
+
+    def __init__(self, report: str) -> None:
+        self.report = report
+        super().__init__("the graph fails SHACL validation:\n" + report)

@@ -1,0 +1,233 @@
+"""Find the gazetteer's entities in talk titles and summaries with a rule-based spaCy pipeline.
+
+The pipeline is `spacy.blank("zh")` with a tokenizer of our own and spaCy's `span_ruler`
+(a PhraseMatcher on the NORM attribute). The tokenizer keeps every run of Latin letters and
+digits as one token and every other character (a Chinese character, a sign, each whitespace run)
+as a token of its own, so that:
+- "Anyscale公司" is `Anyscale | 公 | 司` and "Anyscale" matches although no space separates it;
+- "Array" and "TPUs" are one token each, so "Ray" and "TPU" cannot match inside them;
+- a Chinese label matches anywhere, character by character.
+NORM is NFKC plus case folding (full-width letters, case) and a single space for any whitespace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from kg.ontology import Entity, Gazetteer, normalize
+from kg.table import Talk
+
+LATIN = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+TOKEN = re.compile(f"[{LATIN}]+|\\s+|\\S")
+LATIN_WORDS = re.compile(f"[{LATIN}]+(?:[ -][{LATIN}]+)+")
+SENTENCE = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+|$)|\s{2,}")
+# The opening clause that names who gives a talk: "本视频由X公司的A和B分享", "X的A分享了".
+PRESENTER_VERB = re.compile(r"分享|呈现|主讲|演讲|介绍|带来|讲述|探讨")
+
+
+@dataclass(frozen=True, order=True)
+class Mention:
+    """One place where a talk's title or summary names a gazetteer entity."""
+
+    source: str
+    line: int
+    field: str
+    start: int
+    end: int
+    entity: str
+    text: str
+    label: str
+    sentence: str
+
+
+@dataclass(frozen=True, order=True)
+class Link:
+    """A talk's link to an entity: `role` is the kind's link, or "presenter"; with its evidence."""
+
+    source: str
+    line: int
+    role: str
+    entity: str
+    evidence: tuple[Mention, ...]
+
+
+def _norm(text: str) -> str:
+    return " " if text.isspace() else normalize(text)
+
+
+class MixedScriptTokenizer:
+    """Latin runs as whole tokens, every other character alone (see the module docstring)."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words = TOKEN.findall(text)
+        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+
+
+def build_nlp(gazetteer: Gazetteer) -> object:
+    """A blank Chinese pipeline whose span_ruler holds every label of every entity."""
+    import spacy
+    from spacy.attrs import NORM
+
+    nlp = spacy.blank("zh")
+    nlp.vocab.lex_attr_getters[NORM] = _norm  # type: ignore[attr-defined]
+    nlp.tokenizer = MixedScriptTokenizer(nlp.vocab)
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        config={"spans_key": "kg", "phrase_matcher_attr": "NORM", "validate": False},
+    )
+    patterns = [
+        {"label": entity.kind, "id": entity.key, "pattern": variant}
+        for entity in gazetteer.entities.values()
+        for label in entity.labels
+        for variant in variants(label)
+    ]
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    return nlp
+
+
+def variants(label: str) -> list[str]:
+    """A label and its spellings without spaces or with hyphens: "Ray Serve", "RayServe", "Ray-Serve"."""
+    forms = [label]
+    for match in LATIN_WORDS.finditer(label):
+        words = re.split("[ -]", match.group())
+        for joiner in ("", "-", " "):
+            forms.append(label.replace(match.group(), joiner.join(words)))
+    return list(dict.fromkeys(forms))
+
+
+def extract(nlp: object, gazetteer: Gazetteer, talks: Iterable[Talk]) -> list[Mention]:
+    """Every mention of a gazetteer entity in the talks' titles and summaries, sorted."""
+    texts = [(talk, field, text) for talk in talks for field, text in _fields(talk)]
+    docs = nlp.pipe(text for _, _, text in texts)  # type: ignore[attr-defined]
+    mentions = []
+    for (talk, field, text), doc in zip(texts, docs, strict=True):
+        found = []
+        for span in doc.spans["kg"]:
+            entity = gazetteer.entities[span.id_]
+            label = _label_matched(entity, span.text)
+            if label is not None:
+                found.append((span.start_char, span.end_char, entity, label))
+        for start, end, entity, label in _longest_per_kind(found):
+            mentions.append(
+                Mention(
+                    source=talk.source,
+                    line=talk.line,
+                    field=field,
+                    start=start,
+                    end=end,
+                    entity=entity.key,
+                    text=text[start:end],
+                    label=label,
+                    sentence=sentence_at(text, start),
+                )
+            )
+    return sorted(mentions)
+
+
+def _fields(talk: Talk) -> Iterator[tuple[str, str]]:
+    yield "title", talk.title
+    if talk.summary:
+        yield "summary", talk.summary
+
+
+def _label_matched(entity: Entity, text: str) -> str | None:
+    """The label that produced a match; None where the entity wants its case and the text has another."""
+    compact = re.sub(r"[\s-]+", "", _norm(text))
+    for label in entity.labels:
+        if re.sub(r"[\s-]+", "", _norm(label)) != compact:
+            continue
+        if not entity.match_case or _case_form(label) == _case_form(text):
+            return label
+    return None
+
+
+def _case_form(text: str) -> str:
+    import unicodedata
+
+    return re.sub(r"[\s-]+", "", unicodedata.normalize("NFKC", text))
+
+
+def _longest_per_kind(
+    found: list[tuple[int, int, Entity, str]],
+) -> list[tuple[int, int, Entity, str]]:
+    """Of overlapping matches of one kind keep the longest ("GB200 NVL72" over "GB200");
+    matches of different kinds may overlap ("Anyscale平台" is software, "Anyscale" the company)."""
+    kept: list[tuple[int, int, Entity, str]] = []
+    for match in sorted(found, key=lambda m: (m[0] - m[1], m[0], m[2].key)):
+        start, end, entity, _ = match
+        if not any(other.kind == entity.kind and s < end and start < e for s, e, other, _ in kept):
+            kept.append(match)
+    return sorted(kept, key=lambda m: (m[0], m[1], m[2].key))
+
+
+def sentence_at(text: str, offset: int) -> str:
+    """The sentence of `text` that holds the character at `offset`."""
+    for match in SENTENCE.finditer(text):
+        if match.start() <= offset < match.end():
+            return match.group().strip()
+    return text.strip()
+
+
+def presenter_clause(talk: Talk) -> tuple[int, int] | None:
+    """The summary's opening words that say who gives the talk, as offsets into the summary."""
+    if not talk.parts:
+        return None
+    first = talk.summary.find(talk.parts[0][1])
+    sentence_end = talk.summary.find("。", first)
+    if sentence_end < 0:
+        sentence_end = len(talk.summary)
+    verb = PRESENTER_VERB.search(talk.summary, first, sentence_end)
+    return (first, verb.start()) if verb else None
+
+
+def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention]) -> list[Link]:
+    """Turn mentions into links: every mention links its entity; speakers are the people named in
+    the title or the presenter clause; presenters are the organizations named in that clause and the
+    speakers' affiliations, or, when the summary names none, the organizations in the title."""
+    by_talk: dict[tuple[str, int], list[Mention]] = {}
+    for mention in mentions:
+        by_talk.setdefault((mention.source, mention.line), []).append(mention)
+    links: list[Link] = []
+    for talk in talks:
+        found = by_talk.get((talk.source, talk.line), [])
+        clause = presenter_clause(talk)
+
+        def in_clause(mention: Mention, clause: tuple[int, int] | None = clause) -> bool:
+            return (
+                clause is not None
+                and mention.field == "summary"
+                and clause[0] <= mention.start < clause[1]
+            )
+
+        evidence: dict[tuple[str, str], list[Mention]] = {}
+        for mention in found:
+            entity = gazetteer.entities[mention.entity]
+            if entity.kind == "person" and not (mention.field == "title" or in_clause(mention)):
+                continue
+            evidence.setdefault((entity.kind, entity.key), []).append(mention)
+        presenters: dict[str, list[Mention]] = {}
+        for mention in found:
+            if gazetteer.entities[mention.entity].kind == "organization" and in_clause(mention):
+                presenters.setdefault(mention.entity, []).append(mention)
+        for (kind, key), items in evidence.items():
+            affiliation = gazetteer.entities[key].affiliation
+            if kind == "person" and affiliation:
+                presenters.setdefault(affiliation, []).extend(items)
+        if not presenters:
+            for mention in found:
+                is_org = gazetteer.entities[mention.entity].kind == "organization"
+                if is_org and mention.field == "title":
+                    presenters.setdefault(mention.entity, []).append(mention)
+        for (kind, key), items in evidence.items():
+            links.append(Link(talk.source, talk.line, kind, key, tuple(sorted(items))))
+        for key, items in presenters.items():
+            links.append(Link(talk.source, talk.line, "presenter", key, tuple(sorted(items))))
+    return sorted(links)

@@ -1,0 +1,109 @@
+"""`build`: table(s) -> talks -> mentions -> links -> RDF graph -> Turtle and HTML, written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import KgError
+from kg.extract import build_nlp, extract, link
+from kg.ontology import DEFAULT_BASE, load_gazetteer
+from kg.rdf import serialize, talk_iri, to_graph, validate
+from kg.table import Talk, read_table
+
+OUTPUTS = ("talks.ttl", "graph.html")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build made, for the CLI to print."""
+
+    talks: int
+    entities: dict[str, int]
+    links: int
+    triples: int
+    seconds: float
+    outputs: tuple[Path, ...] = field(default=())
+
+
+def build(
+    inputs: list[Path],
+    output_dir: Path,
+    base: str = DEFAULT_BASE,
+    event: str | None = None,
+    gazetteers: tuple[Path, ...] = (),
+) -> BuildResult:
+    """Build the graph of `inputs` and write `talks.ttl` and `graph.html` to `output_dir`.
+
+    Nothing is written unless the whole build and its SHACL check succeed; then each output is
+    renamed into place, so a reader never sees a half-written file.
+    """
+    from kg.html import render_html
+
+    started = time.perf_counter()
+    talks = read_talks(inputs, event)
+    gazetteer = load_gazetteer(gazetteers)
+    nlp = build_nlp(gazetteer)
+    mentions = extract(nlp, gazetteer, talks)
+    links = link(gazetteer, talks, mentions)
+    graph = to_graph(gazetteer, talks, links, base)
+    validate(graph)
+    contents = {"talks.ttl": serialize(graph), "graph.html": render_html(graph).encode("utf-8")}
+    written = write_atomically(output_dir, contents)
+    kinds = Counter(gazetteer.entities[key].kind for key in {item.entity for item in links})
+    return BuildResult(
+        talks=len(talks),
+        entities=dict(sorted(kinds.items())),
+        links=len(links),
+        triples=len(graph),
+        seconds=time.perf_counter() - started,
+        outputs=written,
+    )
+
+
+def read_talks(inputs: list[Path], event: str | None = None) -> list[Talk]:
+    """The talks of every input table; a talk may appear only once per event."""
+    talks: list[Talk] = []
+    seen: dict[str, Talk] = {}
+    for path in inputs:
+        for talk in read_table(path, event):
+            first = seen.setdefault(str(talk_iri("", talk)), talk)
+            if first is not talk:
+                raise KgError(
+                    f'{talk.source}:{talk.line}: the talk "{talk.title}" is already at '
+                    f"{first.source}:{first.line}; remove one"
+                )
+            talks.append(talk)
+    return talks
+
+
+def write_atomically(directory: Path, contents: dict[str, bytes]) -> tuple[Path, ...]:
+    """Write every file to a temporary name first, then rename them all into place."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise KgError(f"{directory}: cannot create the output folder ({error.strerror})") from None
+    for name in contents:  # left behind by a build that was killed
+        for stale in directory.glob(f".{name}.*"):
+            stale.unlink(missing_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in contents.items():
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            staged.append((temporary, directory / name))
+    except OSError as error:
+        for temporary, _ in staged:
+            os.unlink(temporary)
+        raise KgError(f"{directory}: cannot write the outputs ({error.strerror})") from None
+    for temporary, target in staged:
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    return tuple(target for _, target in staged)

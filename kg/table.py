@@ -1,0 +1,215 @@
+"""Read a Markdown table of talks (`| track | title | summary |`) into `Talk` records."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import TableParseError
+
+HEADER_WORDS = {
+    "track": {"分类", "类别", "分组", "专场", "track", "category", "session"},
+    "title": {"演讲内容", "演讲", "标题", "题目", "title", "talk"},
+    "summary": {"概要", "摘要", "简介", "summary", "abstract", "description"},
+}
+MISSING_SUMMARY = "原视频描述有误"
+PART_MARKER = re.compile(r"(视频描述|视频介绍|结论)\s*[:：]\s*")
+SEPARATOR_CELL = re.compile(r":?-+:?")
+YEAR_EVENT = re.compile(r"(?P<name>\S.*?)\s+(?:19|20)\d\d")
+EVENT_WORD = re.compile(
+    r"(?i)(summit|conference|conf|con|forum|meetup|symposium|workshop|expo|days?|week|world"
+    r"|congress|festival)$"
+)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True, order=True)
+class Talk:
+    """One row of the table, with its place in the source file."""
+
+    source: str
+    line: int
+    track: str
+    title: str
+    event: str
+    keynote: bool
+    summary: str
+    parts: tuple[tuple[str, str], ...]
+
+    @property
+    def summary_missing(self) -> bool:
+        return not self.summary
+
+
+def read_table(path: Path | str, default_event: str | None = None) -> list[Talk]:
+    """Read and parse the table at `path`; every problem is a `TableParseError`."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise TableParseError(name, 0, "no such file") from None
+    except OSError as error:
+        raise TableParseError(name, 0, f"cannot read the file ({error.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise TableParseError(
+            name, line, f"not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8"
+        ) from None
+    return parse_table(text, name, default_event)
+
+
+def parse_table(text: str, source: str, default_event: str | None = None) -> list[Talk]:
+    """Parse the first Markdown table in `text`. Prose before the table is allowed."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("|")), None)
+    if start is None:
+        what = "the file is empty" if not text.strip() else "no Markdown table found"
+        raise TableParseError(
+            source, 1, f"{what} (expected a header row like | 分类 | 演讲内容 | 概要 |)"
+        )
+    _check_header(split_row(lines[start], source, start + 1), source, start + 1)
+    if start + 1 >= len(lines) or not _is_separator(lines[start + 1], source, start + 2):
+        raise TableParseError(
+            source, start + 2, "expected the separator row | --- | --- | --- | under the header"
+        )
+    rows = []
+    for number, line in enumerate(lines[start + 2 :], start + 3):
+        if not line.lstrip().startswith("|"):
+            break
+        rows.append((number, split_row(line, source, number)))
+    if not rows:
+        raise TableParseError(source, start + 1, "the table has a header but no talk rows")
+    return _talks(rows, source, default_event)
+
+
+def split_row(line: str, source: str, number: int) -> list[str]:
+    """Split a table row on unescaped pipes; `\\|` stands for a literal `|`."""
+    match = CONTROL.search(line)
+    if match:
+        raise TableParseError(
+            source,
+            number,
+            f"control character U+{ord(match.group()):04X} in the row; remove it",
+        )
+    cells, cell, i = [], [], 0
+    body = line.strip()
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and body[i + 1 : i + 2] == "|":
+            cell.append("|")
+            i += 2
+            continue
+        if char == "|":
+            cells.append("".join(cell))
+            cell = []
+        else:
+            cell.append(char)
+        i += 1
+    cells.append("".join(cell))
+    # A row starts with "|" and usually ends with one: drop the empty outer cells.
+    cells = cells[1:]
+    if cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return [cell.strip() for cell in cells]
+
+
+def _check_header(cells: list[str], source: str, number: int) -> None:
+    if len(cells) != 3:
+        raise TableParseError(
+            source,
+            number,
+            f"expected a header of 3 columns (track, title, summary), found {len(cells)}",
+        )
+    for cell, (column, words) in zip(cells, HEADER_WORDS.items(), strict=True):
+        if cell.lower() not in words:
+            known = ", ".join(sorted(words))
+            raise TableParseError(
+                source, number, f'unknown {column} header "{cell}" (use one of: {known})'
+            )
+
+
+def _is_separator(line: str, source: str, number: int) -> bool:
+    cells = split_row(line, source, number) if line.lstrip().startswith("|") else []
+    return len(cells) == 3 and all(SEPARATOR_CELL.fullmatch(c.replace(" ", "")) for c in cells)
+
+
+def _talks(rows: list[tuple[int, list[str]]], source: str, default_event: str | None) -> list[Talk]:
+    parsed = []
+    track = ""
+    for number, cells in rows:
+        if len(cells) != 3:
+            hint = ' (is a "|" in the title missing its backslash?)' if len(cells) > 3 else ""
+            raise TableParseError(source, number, f"expected 3 cells, found {len(cells)}{hint}")
+        track = cells[0] or track
+        if not track:
+            raise TableParseError(
+                source, number, "the first row has an empty track cell; give it a track"
+            )
+        if not cells[1]:
+            raise TableParseError(source, number, "the title cell is empty")
+        title, event = split_event(cells[1])
+        parsed.append((number, track, title, event, cells[2]))
+    events = Counter(event for *_, event, _ in parsed if event)
+    fallback = default_event or (events.most_common(1)[0][0] if events else None)
+    talks: list[Talk] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, track, title, event, summary in parsed:
+        event = event or fallback
+        if not event:
+            raise TableParseError(
+                source, number, 'no event in the title (like "| Ray Summit 2025"); pass --event'
+            )
+        first = seen.setdefault((event, title.casefold()), number)
+        if first != number:
+            raise TableParseError(
+                source, number, f'the talk "{title}" is already on line {first}; remove one'
+            )
+        summary = "" if summary == MISSING_SUMMARY else summary
+        talks.append(
+            Talk(
+                source=source,
+                line=number,
+                track=track,
+                title=title,
+                event=event,
+                keynote="keynote" in title.lower(),
+                summary=summary,
+                parts=summary_parts(summary),
+            )
+        )
+    return talks
+
+
+def split_event(title: str) -> tuple[str, str | None]:
+    """Split `Title | Ray Summit 2025` into the title and the event, when the last part is one."""
+    head, bar, last = title.rpartition("|")
+    if bar and head.strip() and is_event(last.strip()):
+        return head.strip(), last.strip()
+    return title, None
+
+
+def is_event(text: str) -> bool:
+    """An event name is a few words, one of them an event word, and a year: `PyTorch Conference 2025`."""
+    match = YEAR_EVENT.fullmatch(text)
+    if not match or len(text.split()) > 7:
+        return False
+    return any(EVENT_WORD.search(word) for word in match.group("name").split())
+
+
+def summary_parts(summary: str) -> tuple[tuple[str, str], ...]:
+    """Split a summary into its labelled parts (视频描述 / 视频介绍 / 结论); unlabelled text has label ""."""
+    parts = []
+    position, label = 0, ""
+    for match in PART_MARKER.finditer(summary):
+        text = summary[position : match.start()].strip()
+        if text:
+            parts.append((label, text))
+        position, label = match.end(), match.group(1)
+    text = summary[position:].strip()
+    if text:
+        parts.append((label, text))
+    return tuple(parts)
