@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -26,7 +28,10 @@ def main() -> None:
     """Build a knowledge graph (RDF and an HTML view) from Markdown tables of conference talks."""
 
 
-@main.command(epilog="Example:\n\n\b\n  kg build --input data/talks.md --output-dir outputs")
+@main.command(
+    epilog="Examples:\n\n\b\n  kg build --input data/talks.md --output-dir outputs\n"
+    "  kg build --input tables/ --jobs 2 --no-html"
+)
 @click.option(
     "--input",
     "inputs",
@@ -34,7 +39,7 @@ def main() -> None:
     multiple=True,
     default=[Path("data/talks.md")],
     show_default=True,
-    help="A talks table (Markdown). Repeat for several tables.",
+    help="A talks table (Markdown), or a folder of them (every *.md). Repeat for several.",
 )
 @click.option(
     "--output-dir",
@@ -52,12 +57,34 @@ def main() -> None:
     multiple=True,
     help="Extra gazetteer entries (Turtle, the format of ontology/gazetteer.ttl).",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for extraction (the output is the same for any number).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Run extraction here, or on Ray Data (pip install 'kg[ray]'; RAY_ADDRESS picks a cluster).",
+)
+@click.option(
+    "--html/--no-html",
+    default=None,
+    help="Draw graph.html (default: only for builds of up to 500 talks).",
+)
 def build(
     inputs: tuple[Path, ...],
     output_dir: Path,
     base_iri: str | None,
     event: str | None,
     gazetteers: tuple[Path, ...],
+    jobs: int,
+    engine: str,
+    html: bool | None,
 ) -> None:
     """Read talks tables and write the graph as Turtle (talks.ttl) and HTML (graph.html)."""
     from kg.ontology import DEFAULT_BASE
@@ -66,7 +93,10 @@ def build(
     if base_iri is not None and not base_iri.endswith(("/", "#")):
         raise click.BadParameter("must end in / or #", param_hint="--base-iri")
     try:
-        result = run_build(list(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers)
+        result = run_build(
+            list(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers,
+            jobs, engine, html, _progress_bar(),
+        )  # fmt: skip
     except KgError as error:
         raise KgClickError(error) from None
     click.echo(f"talks: {result.talks}")
@@ -113,6 +143,22 @@ def query(sparql: str, graph_path: Path, fmt: str) -> None:
         click.echo(format_result(result, fmt))
     except KgError as error:
         raise KgClickError(error) from None
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A bar on stderr while talks are processed, when stderr is a terminal (never in CI logs)."""
+    if not sys.stderr.isatty():
+        return None
+    done = 0
+
+    def show(count: int, total: int) -> None:
+        nonlocal done
+        done += count
+        filled = 30 * done // max(total, 1)
+        bar = "#" * filled + "-" * (30 - filled)
+        click.echo(f"\r[{bar}] {done}/{total} talks", err=True, nl=done >= total)
+
+    return show
 
 
 def _query_text(sparql: str) -> str:

@@ -25,13 +25,16 @@ from typing import IO
 from rdflib import RDF, RDFS, XSD, BNode, Graph, URIRef
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
-from kg.extract import Link
+from kg.extract import Link, Mention
 from kg.ontology import KG, KINDS, PROV, Gazetteer, slug, track_key
 from kg.rdf import PART_PROPERTY, bind_prefixes, language, talk_iri, to_graph
+from kg.shacl import Report, check
 from kg.table import Talk
 
 TYPE, LABEL = str(RDF.type), str(RDFS.label)
-# The sort key of an object: (0, IRI) for an IRI, (1, language, text) for a literal.
+INTEGER, BOOLEAN = str(XSD.integer), str(XSD.boolean)
+# The key of an object (kg.shacl.Value): (0, IRI), (1, language or "", text) for a string,
+# (2, lexical form, datatype) for a number or a boolean.
 Key = tuple[int, str] | tuple[int, str, str]
 Subject = dict[str, dict[Key, str]]
 
@@ -44,8 +47,8 @@ def quote(text: str) -> str:
             encoded = encoded.replace('"""', '\\"\\"\\"')
         if encoded[-1] == '"' and encoded[-2] != "\\":
             encoded = encoded[:-1] + "\\" + '"'
-        return '"""%s"""' % encoded.replace("\r", "\\r")
-    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r")
+        return '"""' + encoded.replace("\r", "\\r") + '"""'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r") + '"'
 
 
 def literal(text: str, lang: str | None = None) -> tuple[Key, str]:
@@ -64,6 +67,7 @@ class Chunk:
     roles: set[tuple[str, str]] = field(default_factory=set)  # (link role, entity key)
     links: int = 0
     triples: int = 0
+    report: Report = field(default_factory=Report)  # its SHACL check (kg.shacl)
 
 
 class Renderer:
@@ -85,6 +89,16 @@ class Renderer:
             str(p): ("a" if p == RDF.type else self._serializer.get_pname(p) or p.n3())
             for p in VERBS
         }
+        fields = sorted(EVIDENCE_FIELDS, key=lambda name: V[name])
+        self._evidence = (
+            "\n{node} a "
+            + self.name(EVIDENCE)
+            + " ;\n    "
+            + " ;\n    ".join(
+                f"{self._verbs[V[name]]} {{{EVIDENCE_FIELDS[name]}}}" for name in fields
+            )
+            + " .\n"
+        )
 
     def name(self, iri: str) -> str:
         """An IRI in object position: a prefixed name where rdflib writes one."""
@@ -108,108 +122,151 @@ class Renderer:
         for item in links:
             by_talk.setdefault((item.source, item.line), []).append(item)
         chunk = Chunk(blocks=[])
+        blocks, refs = chunk.blocks, chunk.refs
+        checked: dict[str, Subject] = {}
         for talk in talks:
             items = by_talk.get((talk.source, talk.line), [])
             chunk.links += len(items)
             chunk.roles.update((item.role, item.entity) for item in items)
-            subjects = self._talk(talk, items)
-            for refs, (iri, properties) in enumerate(subjects.items()):
-                text = self._block(iri, properties).encode("utf-8", "replace")
-                chunk.blocks.append((min(refs, 1), iri, text))  # a talk first, then its evidence
-                for objects in properties.values():
-                    chunk.triples += len(objects)
-                    for key in objects:
-                        if key[0] == 0 and key[1] not in subjects:
-                            chunk.refs[key[1]] += 1
-        chunk.blocks.sort()
+            subject, own, evidence = self._talk(talk, items)
+            blocks.append((0, subject, self._block(subject, own)))
+            checked[subject] = own
+            for properties in own.values():
+                chunk.triples += len(properties)
+                refs.update(key[1] for key in properties if key[0] == 0 and key[1] not in evidence)
+            for node, found in evidence.items():
+                if len(found) == 1:
+                    entity, predicate, mention = found[0]
+                    text = self._evidence.format(
+                        node=self.node(node),
+                        end=mention.end,
+                        entity=self.name(entity),
+                        field=quote(mention.field),
+                        label=quote(mention.label),
+                        link=self.name(predicate),
+                        text=quote(mention.text),
+                        sentence=quote(mention.sentence),
+                        start=mention.start,
+                    )
+                    blocks.append((1, node, text.encode("utf-8", "replace")))
+                    chunk.triples += 9
+                    refs.update((EVIDENCE, entity, predicate))
+                    checked[node] = {
+                        TYPE: {(0, EVIDENCE): ""},
+                        V["entity"]: {(0, entity): ""},
+                        V["link"]: {(0, predicate): ""},
+                        V["field"]: {(1, "", mention.field): ""},
+                        V["start"]: {(2, str(mention.start), INTEGER): ""},
+                        V["end"]: {(2, str(mention.end), INTEGER): ""},
+                        V["matchedText"]: {(1, "", mention.text): ""},
+                        V["sentence"]: {(1, "", mention.sentence): ""},
+                        V["gazetteerLabel"]: {(1, "", mention.label): ""},
+                    }
+                else:  # the same node twice: merge its triples, as a graph would
+                    merged = self._merged(found)
+                    blocks.append((1, node, self._block(node, merged)))
+                    checked[node] = merged
+                    for properties in merged.values():
+                        chunk.triples += len(properties)
+                        refs.update(key[1] for key in properties if key[0] == 0)
+        blocks.sort()
+        chunk.report = check(checked)  # type: ignore[arg-type]
         return chunk
 
-    def _talk(self, talk: Talk, items: list[Link]) -> dict[str, Subject]:
-        """The triples of one talk and its evidence nodes, as `kg.rdf.to_graph` makes them."""
+    def _talk(
+        self, talk: Talk, items: list[Link]
+    ) -> tuple[str, Subject, dict[str, list[tuple[str, str, Mention]]]]:
+        """The triples of one talk, as `kg.rdf.to_graph` makes them, and its evidence nodes."""
         base, name = self.base, self.name
         subject = str(talk_iri(base, talk))
-        event = f"{base}event/{slug(talk.event)}"
-        track = base + track_key(self.gazetteer, talk.track)
-        source = f"{base}source/{slug(talk.source)}"
         own: Subject = {}
-        subjects = {subject: own}
 
-        def add(props: Subject, predicate: str, item: tuple[Key, str]) -> None:
-            props.setdefault(predicate, {})[item[0]] = item[1]
+        def add(predicate: str, item: tuple[Key, str]) -> None:
+            own.setdefault(predicate, {})[item[0]] = item[1]
 
         def iri(value: str) -> tuple[Key, str]:
             return (0, value), name(value)
 
-        add(own, TYPE, iri(str(KG.Talk)))
-        add(own, LABEL, literal(talk.title, language(talk.title)))
-        add(own, str(KG.track), iri(track))
-        add(own, str(KG.event), iri(event))
-        add(own, str(KG.keynote), ((2, "", str(talk.keynote)), "true" if talk.keynote else "false"))
-        add(own, str(KG.sourceFile), literal(talk.source))
-        add(own, str(KG.sourceLine), ((2, "", str(talk.line)), str(talk.line)))
-        add(own, str(PROV.wasDerivedFrom), iri(source))
+        add(TYPE, iri(TALK))
+        add(LABEL, literal(talk.title, language(talk.title)))
+        add(V["track"], iri(base + track_key(self.gazetteer, talk.track)))
+        add(V["event"], iri(f"{base}event/{slug(talk.event)}"))
+        add(V["keynote"], ((2, str(talk.keynote).lower(), BOOLEAN), str(talk.keynote).lower()))
+        add(V["sourceFile"], literal(talk.source))
+        add(V["sourceLine"], ((2, str(talk.line), INTEGER), str(talk.line)))
+        add(DERIVED, iri(f"{base}source/{slug(talk.source)}"))
         if talk.summary_missing:
-            add(own, str(KG.summaryMissing), ((2, "", "True"), "true"))
+            add(V["summaryMissing"], ((2, "true", BOOLEAN), "true"))
         else:
-            add(own, str(KG.summary), literal(talk.summary, language(talk.summary)))
+            add(V["summary"], literal(talk.summary, language(talk.summary)))
             for label, text in talk.parts:
                 if label or len(talk.parts) > 1:
-                    part = str(PART_PROPERTY.get(label, KG.description))
-                    add(own, part, literal(text, language(text)))
+                    add(
+                        str(PART_PROPERTY.get(label, KG.description)), literal(text, language(text))
+                    )
+        evidence: dict[str, list[tuple[str, str, Mention]]] = {}
         for item in items:
             entity = base + item.entity
-            if item.role == "presenter":
-                properties = [str(KG.presentedBy), str(KG.mentionsOrganization)]
-            else:
-                properties = [str(KINDS[item.role][1])]
-            for predicate in properties:
-                add(own, predicate, iri(entity))
+            predicates = PRESENTER if item.role == "presenter" else (str(KINDS[item.role][1]),)
+            for predicate in predicates:
+                add(predicate, iri(entity))
             for mention in item.evidence:
-                node = f"{subject}/evidence/{mention.field}-{mention.start}-{mention.end}-{item.role}"
-                add(own, str(KG.evidence), ((0, node), self.node(node)))
-                props = subjects.setdefault(node, {})
-                add(props, TYPE, iri(str(KG.Evidence)))
-                add(props, str(KG.entity), iri(entity))
-                add(props, str(KG.link), iri(properties[0]))
-                add(props, str(KG.field), literal(mention.field))
-                add(props, str(KG.start), ((2, "", str(mention.start)), str(mention.start)))
-                add(props, str(KG.end), ((2, "", str(mention.end)), str(mention.end)))
-                add(props, str(KG.matchedText), literal(mention.text))
-                add(props, str(KG.sentence), literal(mention.sentence))
-                add(props, str(KG.gazetteerLabel), literal(mention.label))
-        return subjects
+                node = (
+                    f"{subject}/evidence/{mention.field}-{mention.start}-{mention.end}-{item.role}"
+                )
+                add(V["evidence"], ((0, node), self.node(node)))
+                evidence.setdefault(node, []).append((entity, predicates[0], mention))
+        return subject, own, evidence
 
-    def _block(self, iri: str, properties: Subject) -> str:
-        order = sorted(properties, key=_predicate_order)
+    def _merged(self, found: list[tuple[str, str, Mention]]) -> Subject:
+        merged: Subject = {}
+        for entity, predicate, mention in found:
+            for key, item in (
+                (TYPE, ((0, EVIDENCE), self.name(EVIDENCE))),
+                (V["entity"], ((0, entity), self.name(entity))),
+                (V["link"], ((0, predicate), self.name(predicate))),
+                (V["field"], literal(mention.field)),
+                (V["start"], ((2, str(mention.start), INTEGER), str(mention.start))),
+                (V["end"], ((2, str(mention.end), INTEGER), str(mention.end))),
+                (V["matchedText"], literal(mention.text)),
+                (V["sentence"], literal(mention.sentence)),
+                (V["gazetteerLabel"], literal(mention.label)),
+            ):
+                merged.setdefault(key, {})[item[0]] = item[1]
+        return merged
+
+    def _block(self, iri: str, properties: Subject) -> bytes:
         lines = []
-        for predicate in order:
+        for predicate in sorted(properties, key=_predicate_order):
             objects = properties[predicate]
-            texts = [objects[key] for key in sorted(objects, key=_object_order)]
+            texts = (
+                [objects[key] for key in sorted(objects)] if len(objects) > 1 else objects.values()
+            )
             lines.append(f"{self._verbs[predicate]} " + ",\n        ".join(texts))
-        return f"\n{self.node(iri)} " + " ;\n    ".join(lines) + " .\n"
+        text = f"\n{self.node(iri)} " + " ;\n    ".join(lines) + " .\n"
+        return text.encode("utf-8", "replace")
 
 
-VERBS = (
-    RDF.type,
-    RDFS.label,
-    PROV.wasDerivedFrom,
-    *(getattr(KG, name) for name in (
-        "track", "event", "keynote", "summary", "description", "conclusion", "summaryMissing",
-        "sourceFile", "sourceLine", "hasSpeaker", "presentedBy", "mentionsOrganization",
-        "mentionsRayLibrary", "mentionsTechnique", "mentionsHardware", "mentionsSoftware",
-        "mentionsModel", "evidence", "entity", "link", "field", "start", "end", "matchedText",
-        "sentence", "gazetteerLabel",
-    )),
-)
+NAMES = (
+    "track", "event", "keynote", "summary", "description", "conclusion", "summaryMissing",
+    "sourceFile", "sourceLine", "hasSpeaker", "presentedBy", "mentionsOrganization",
+    "mentionsRayLibrary", "mentionsTechnique", "mentionsHardware", "mentionsSoftware",
+    "mentionsModel", "evidence", "entity", "link", "field", "start", "end", "matchedText",
+    "sentence", "gazetteerLabel",
+)  # fmt: skip
+V = {name: str(getattr(KG, name)) for name in NAMES}
+VERBS = (RDF.type, RDFS.label, PROV.wasDerivedFrom, *(URIRef(V[name]) for name in NAMES))
+TALK, EVIDENCE, DERIVED = str(KG.Talk), str(KG.Evidence), str(PROV.wasDerivedFrom)
+PRESENTER = (V["presentedBy"], V["mentionsOrganization"])
+# An evidence node's predicates after rdf:type, in IRI order as rdflib writes them.
+EVIDENCE_FIELDS = {
+    "end": "end", "entity": "entity", "field": "field", "gazetteerLabel": "label",
+    "link": "link", "matchedText": "text", "sentence": "sentence", "start": "start",
+}  # fmt: skip
 
 
 def _predicate_order(predicate: str) -> tuple[int, str]:
     return (0 if predicate == TYPE else 1 if predicate == LABEL else 2, predicate)
-
-
-def _object_order(key: Key) -> tuple[object, ...]:
-    # Numbers compare by value in rdflib; a subject never has two numbers for one predicate here.
-    return key
 
 
 def context_graph(
