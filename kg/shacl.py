@@ -268,11 +268,11 @@ def _values(
                 if types.get(value[1], set()).isdisjoint(_within(prop.cls)):  # type: ignore[arg-type]
                     yield _problem(shape, prop, node, f"{shown} is not an instance of {prop.cls}")
             else:
-                report.classes.setdefault((value[1], prop.cls), f"{node}: {prop.path}")  # type: ignore[index]
+                report.classes.setdefault((value[1], prop.cls), f"{node} {prop.path}")  # type: ignore[index]
 
 
 def _problem(shape: Shape, prop: Property, node: str, what: str) -> str:
-    return f"{node}: {prop.path}: {prop.message or what} (shape {shape.name})"
+    return f"{node} {prop.path}: {prop.message or what} (shape {shape.name})"
 
 
 def graph_subjects(graph: Graph) -> dict[str, Subject]:

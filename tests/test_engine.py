@@ -1,0 +1,121 @@
+"""Builds over many tables and many workers: one graph, the same bytes."""
+
+from __future__ import annotations
+
+from importlib.util import module_from_spec, spec_from_file_location
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+
+from conftest import ROOT
+from kg.cli import main
+
+BENCH_GAZETTEER = str(ROOT / "benchmarks" / "gazetteer.ttl")
+
+
+def make_tables():
+    spec = spec_from_file_location("make_tables", ROOT / "benchmarks" / "make_tables.py")
+    assert spec and spec.loader
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build(*args: str):
+    return CliRunner().invoke(main, ["build", *args], catch_exceptions=False)
+
+
+def test_jobs_give_the_same_bytes(tmp_path):
+    [table] = make_tables().write_tables(1100, tmp_path / "tables")  # three chunks
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        result = build(
+            "--input",
+            str(table),
+            "--gazetteer",
+            BENCH_GAZETTEER,
+            "--output-dir",
+            str(out),
+            "--jobs",
+            jobs,
+        )
+        assert result.exit_code == 0, result.output
+        outputs[jobs] = (out / "talks.ttl").read_bytes()
+    assert outputs["1"] == outputs["2"]
+    assert b"kg:Talk" in outputs["1"]
+
+
+def test_a_folder_is_every_table_in_it_sorted(write_table, tmp_path):
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    write_table(
+        r"| Ray Data | Second \| Ray Summit 2024 | Anyscale 的 Ray Data |" "\n", "tables/b.md"
+    )
+    write_table(r"| Ray Data | First \| Ray Summit 2025 | Anyscale公司 |" "\n", "tables/a.md")
+    (folder / "notes.txt").write_text("not a table", encoding="utf-8")
+    out = tmp_path / "out"
+    result = build("--input", str(folder), "--output-dir", str(out))
+    assert result.exit_code == 0, result.output
+    assert "talks: 2" in result.output
+    graph = Graph().parse(out / "talks.ttl")
+    sources = sorted(
+        str(o) for o in graph.objects(None, URIRef("https://example.org/kg/vocab#sourceFile"))
+    )
+    assert sources == [str(folder / "a.md"), str(folder / "b.md")]
+
+
+def test_an_entity_is_one_node_across_events_and_talks_keep_file_and_line(write_table, tmp_path):
+    a = write_table(
+        r"| Ray Data | Data at Anyscale \| Ray Summit 2025 | Anyscale公司的工程师分享了Ray Data |"
+        "\n"
+        r"| Ray Serve | Serving \| Ray Summit 2025 | 本视频由Anyscale介绍 Ray Serve |"
+        "\n",
+        "summit.md",
+    )
+    b = write_table(
+        r"| Keynote | Anyscale keynote \| PyTorch Conference 2025 | Anyscale 的 GPU 平台 |" "\n",
+        "pytorch.md",
+    )
+    out = tmp_path / "out"
+    result = build("--input", str(a), "--input", str(b), "--output-dir", str(out))
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(out / "talks.ttl")
+    rows = graph.query(
+        """SELECT ?event ?file ?line WHERE {
+             ?talk kg:mentionsOrganization ?org ; kg:event/rdfs:label ?event ;
+                   kg:sourceFile ?file ; kg:sourceLine ?line }""",
+        initNs={"kg": "https://example.org/kg/vocab#"},
+        initBindings={"org": URIRef("https://example.org/kg/id/organization/anyscale")},
+    )
+    found = sorted((str(e), str(f), int(n)) for e, f, n in rows)
+    assert found == [
+        ("PyTorch Conference 2025", str(b), 3),
+        ("Ray Summit 2025", str(a), 3),
+        ("Ray Summit 2025", str(a), 4),
+    ]
+    organizations = set(
+        graph.subjects(
+            URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            URIRef("https://example.org/kg/vocab#Organization"),
+        )
+    )
+    assert organizations == {URIRef("https://example.org/kg/id/organization/anyscale")}
+    assert (None, None, Literal("PyTorch Conference 2025", lang="en")) in graph
+
+
+def test_an_empty_folder_is_an_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = build("--input", str(tmp_path / "empty"), "--output-dir", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert (
+        result.output.strip().splitlines()[-1]
+        == f"Error: {tmp_path / 'empty'}: no *.md tables in this folder"
+    )
+
+
+@pytest.mark.parametrize("jobs", ["0", "x"])
+def test_jobs_must_be_a_positive_number(jobs, tmp_path):
+    result = build("--jobs", jobs, "--output-dir", str(tmp_path))
+    assert result.exit_code == 2

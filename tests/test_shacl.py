@@ -1,0 +1,138 @@
+"""The chunked SHACL check (kg.shacl) finds what pySHACL finds, on the shapes we ship."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from pyshacl import validate
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+
+from conftest import TALKS
+from kg import pipeline
+from kg.cli import main
+from kg.extract import build_nlp, extract, link
+from kg.ontology import KG, load_gazetteer, read_ontology
+from kg.pipeline import read_talks
+from kg.rdf import to_graph
+from kg.shacl import check, graph_subjects
+
+ID = Namespace("https://example.org/kg/id/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+@pytest.fixture(scope="module")
+def seed_graph() -> Graph:
+    talks = read_talks([TALKS])
+    gazetteer = load_gazetteer()
+    links = link(gazetteer, talks, extract(build_nlp(gazetteer), gazetteer, talks))
+    return to_graph(gazetteer, talks, links)
+
+
+def first_talk(graph: Graph) -> URIRef:
+    return sorted(graph.subjects(RDF.type, KG.Talk))[0]  # type: ignore[return-value]
+
+
+def first_evidence(graph: Graph) -> URIRef:
+    return sorted(graph.subjects(RDF.type, KG.Evidence))[0]  # type: ignore[return-value]
+
+
+def drop_label(g: Graph) -> None:
+    g.remove((first_talk(g), RDFS.label, None))
+
+
+def second_label(g: Graph) -> None:
+    g.add((first_talk(g), RDFS.label, Literal("Another title", lang="en")))
+
+
+def line_as_text(g: Graph) -> None:
+    talk = first_talk(g)
+    g.remove((talk, KG.sourceLine, None))
+    g.add((talk, KG.sourceLine, Literal("12")))
+
+
+def unknown_field(g: Graph) -> None:
+    node = first_evidence(g)
+    g.remove((node, KG.field, None))
+    g.add((node, KG.field, Literal("body")))
+
+
+def untyped_speaker(g: Graph) -> None:
+    g.add((first_talk(g), KG.hasSpeaker, ID["person/nobody"]))
+
+
+def wrong_class(g: Graph) -> None:
+    g.add((first_talk(g), KG.mentionsHardware, ID["organization/anyscale"]))
+
+
+def french_label(g: Graph) -> None:
+    g.add((ID["organization/anyscale"], SKOS.prefLabel, Literal("Anyscale SA", lang="fr")))
+
+
+def two_english_labels(g: Graph) -> None:
+    g.add((ID["organization/anyscale"], SKOS.prefLabel, Literal("AnyScale Inc", lang="en")))
+
+
+def start_as_decimal(g: Graph) -> None:
+    node = first_evidence(g)
+    g.remove((node, KG.start, None))
+    g.add((node, KG.start, Literal("3.0", datatype=XSD.decimal)))
+
+
+def literal_broader(g: Graph) -> None:
+    g.add((ID["organization/anyscale"], SKOS.broader, Literal("companies")))
+
+
+MUTATIONS = [
+    drop_label, second_label, line_as_text, unknown_field, untyped_speaker, wrong_class,
+    french_label, two_english_labels, start_as_decimal, literal_broader,
+]  # fmt: skip
+
+
+def pyshacl_focus(graph: Graph) -> set[str]:
+    conforms, report, _ = validate(graph, shacl_graph=read_ontology("shapes.ttl"), inference="none")
+    return {str(node) for node in report.objects(None, SH.focusNode)}
+
+
+def our_focus(graph: Graph) -> set[str]:
+    return {
+        problem.split(" ", 1)[0] for problem in check(graph_subjects(graph), final=True).problems
+    }
+
+
+def test_the_seed_graph_conforms_for_both(seed_graph):
+    assert pyshacl_focus(seed_graph) == set()
+    assert our_focus(seed_graph) == set()
+
+
+@pytest.mark.parametrize("mutate", MUTATIONS)
+def test_both_find_the_same_focus_nodes(seed_graph, mutate):
+    graph = Graph()
+    graph += seed_graph
+    mutate(graph)
+    expected = pyshacl_focus(graph)
+    assert expected, "the mutation should break a shape"
+    assert our_focus(graph) == expected
+
+
+def test_a_big_build_fails_the_chunked_check_with_exit_1(write_table, tmp_path, monkeypatch):
+    # An affiliation to something that is not an organization breaks PersonShape.
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix kg: <https://example.org/kg/vocab#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://example.org/kg/id/person/jane-roe> a kg:Person ; skos:prefLabel "Jane Roe"@en ;\n'
+        "  kg:affiliation <https://example.org/kg/id/hardware/gpu> .\n",
+        encoding="utf-8",
+    )
+    table = write_table(
+        r"| Ray Data | Talk by Jane Roe \| Ray Summit 2025 | 本视频由Jane Roe分享 GPU |" "\n"
+    )
+    for small in (500, 0):  # pySHACL, then the chunked check
+        monkeypatch.setattr(pipeline, "SMALL_BUILD", small)
+        out = tmp_path / f"out-{small}"
+        result = CliRunner().invoke(
+            main,
+            ["build", "--input", str(table), "--gazetteer", str(extra), "--output-dir", str(out)],
+        )
+        assert result.exit_code == 1, result.output
+        assert "gpu" in result.output and "Organization" in result.output
+        assert not out.exists() or not (out / "talks.ttl").exists()
