@@ -6,9 +6,9 @@ from importlib.util import module_from_spec, spec_from_file_location
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from rdflib import Graph, Literal, URIRef
 
-from conftest import ROOT
 from kg.cli import main
 
 BENCH_GAZETTEER = str(ROOT / "benchmarks" / "gazetteer.ttl")

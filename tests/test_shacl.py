@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from conftest import TALKS
 from pyshacl import validate
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
-from conftest import TALKS
 from kg import pipeline
 from kg.cli import main
 from kg.extract import build_nlp, extract, link

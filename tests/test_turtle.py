@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, TALKS
 from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Literal
@@ -17,8 +18,6 @@ from kg.ontology import DEFAULT_BASE, load_gazetteer
 from kg.pipeline import read_talks
 from kg.rdf import serialize, to_graph
 from kg.turtle import Runs, context_graph, quote, write_turtle
-
-from conftest import ROOT, TALKS
 
 BENCH_GAZETTEER = ROOT / "benchmarks" / "gazetteer.ttl"
 
