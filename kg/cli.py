@@ -130,16 +130,30 @@ def build(
     default="table",
     show_default=True,
 )
-def query(sparql: str, graph_path: Path, fmt: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "oxigraph", "rdflib"]),
+    default="auto",
+    show_default=True,
+    help="SPARQL engine; auto takes Oxigraph for exports over 20 MB (indexed once, beside the file).",
+)
+def query(sparql: str, graph_path: Path, fmt: str, engine: str) -> None:
     """Run a read-only SPARQL query (text, or a file holding it) over the export.
 
     The prefixes of the export (kg:, rdfs:, skos:, ...) are known without PREFIX lines.
     """
-    from kg.query import format_result, load_graph, run_query
+    from kg.query import format_result, load_graph, refuse_update, run_query
+    from kg.store import PERSIST_BYTES
+    from kg.store import query as oxigraph_query
 
     try:
         text = _query_text(sparql)
-        result = run_query(load_graph(graph_path), text)
+        big = graph_path.is_file() and graph_path.stat().st_size >= PERSIST_BYTES
+        if engine == "oxigraph" or (engine == "auto" and big):
+            refuse_update(text)
+            result = oxigraph_query(graph_path, text)
+        else:
+            result = run_query(load_graph(graph_path), text)
         click.echo(format_result(result, fmt))
     except KgError as error:
         raise KgClickError(error) from None
@@ -168,3 +182,66 @@ def _query_text(sparql: str) -> str:
         return Path(sparql).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise KgError(f"{sparql}: cannot read the query file ({error})") from None
+
+
+@main.command(
+    epilog="Example:\n\n\b\n  kg serve --port 7878\n  curl -G http://127.0.0.1:7878/query --data-urlencode 'query=ASK {?s ?p ?o}'"
+)
+@click.option(
+    "--graph",
+    "graph_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("outputs/talks.ttl"),
+    show_default=True,
+    help="The Turtle export to serve.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+def serve(graph_path: Path, port: int) -> None:
+    """Serve the export read-only over the SPARQL protocol (Oxigraph) on 127.0.0.1.
+
+    Queries go to http://127.0.0.1:PORT/query; stop the server with Ctrl-C.
+    """
+    from kg.server import serve as run_server
+
+    click.echo(f"serving {graph_path} at http://127.0.0.1:{port}/query (Ctrl-C stops)", err=True)
+    try:
+        code = run_server(graph_path, port)
+    except KgError as error:
+        raise KgClickError(error) from None
+    raise SystemExit(code)
+
+
+@main.command(
+    epilog="Example:\n\n\b\n  KG_PUSH_USER=me KG_PUSH_PASSWORD=... \\\n"
+    "    kg push --endpoint http://127.0.0.1:7878/store --graph https://example.org/graphs/talks"
+)
+@click.option("--endpoint", required=True, help="The Graph Store Protocol URL (Oxigraph: /store).")
+@click.option(
+    "--graph",
+    "graph_iri",
+    default=None,
+    help="The named graph to replace (default: the default graph).",
+)
+@click.option(
+    "--input",
+    "graph_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("outputs/talks.ttl"),
+    show_default=True,
+    help="The Turtle export to push.",
+)
+def push(endpoint: str, graph_iri: str | None, graph_path: Path) -> None:
+    """Replace a graph of a SPARQL store with the export (SPARQL 1.1 Graph Store Protocol PUT).
+
+    Credentials come from the environment only: KG_PUSH_TOKEN (bearer), or KG_PUSH_USER and
+    KG_PUSH_PASSWORD (basic).
+    """
+    from kg.server import push as run_push
+
+    try:
+        status = run_push(graph_path, endpoint, graph_iri)
+    except KgError as error:
+        raise KgClickError(error) from None
+    click.echo(
+        f"pushed {graph_path} to {graph_iri or 'the default graph'} at {endpoint} (HTTP {status})"
+    )

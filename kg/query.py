@@ -30,13 +30,18 @@ def load_graph(path: Path) -> Graph:
     return graph
 
 
-def run_query(graph: Graph, sparql: str) -> Result:
-    """Answer a SELECT, ASK or CONSTRUCT query; updates are refused."""
+def refuse_update(sparql: str) -> None:
+    """Raise `KgError` for an update (INSERT, DELETE, LOAD ...): kg query is read-only."""
     body = re.sub(r"#[^\n]*", "", sparql)
     if UPDATE.search(re.sub(r"^\s*(PREFIX|BASE)\b[^\n]*", "", body, flags=re.I | re.M)):
         raise KgError(
             "update queries (INSERT, DELETE, LOAD, CLEAR ...) are refused: kg query is read-only"
         )
+
+
+def run_query(graph: Graph, sparql: str) -> Result:
+    """Answer a SELECT, ASK or CONSTRUCT query; updates are refused."""
+    refuse_update(sparql)
     try:
         return graph.query(sparql)
     except Exception as error:  # pyparsing and rdflib raise many kinds

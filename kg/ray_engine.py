@@ -1,0 +1,48 @@
+"""`kg build --engine ray`: extraction on Ray Data, on this machine or on a cluster.
+
+Each chunk of talks is one row; a pool of actors (one per `--jobs`, each with its own spaCy
+pipeline) turns rows into rendered chunks, which come back here to be merged and written. Set
+RAY_ADDRESS (for example `ray://head:10001`) to run on a cluster; without it Ray starts locally.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Iterator
+from typing import Any
+
+from kg.engine import Result, Settings, process
+from kg.errors import KgError
+from kg.table import Talk
+
+
+class _Worker:
+    """A Ray Data actor: builds the pipeline once, then processes chunk after chunk."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list[bytes]]:
+        results = [process(self.settings, pickle.loads(item)) for item in batch["talks"]]
+        return {"result": [pickle.dumps(result) for result in results]}
+
+
+def run_on_ray(settings: Settings, chunks: list[list[Talk]], jobs: int) -> Iterator[Result]:
+    try:
+        import ray
+        import ray.data
+    except ImportError:
+        raise KgError("--engine ray needs Ray: pip install 'kg[ray]'") from None
+    if not ray.is_initialized():
+        address = os.environ.get("RAY_ADDRESS")
+        options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+        if not address:
+            options["num_cpus"] = max(jobs, 1)
+        ray.init(address=address, **options)
+    rows = ray.data.from_items([{"talks": pickle.dumps(chunk)} for chunk in chunks])
+    results = rows.map_batches(
+        _Worker, fn_constructor_args=(settings,), batch_size=1, concurrency=max(jobs, 1)
+    )
+    for row in results.iter_rows():
+        yield pickle.loads(row["result"])
