@@ -25,48 +25,67 @@ ROOT = Path(__file__).resolve().parent
 RUNS = {1000: 5, 10000: 3, 100000: 3}
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of `pid` and all its descendants, from /proc."""
+def tree_pss(pid: int) -> int:
+    """Proportional memory (bytes) of `pid` and its descendants: shared pages (forked workers)
+    are counted once, not once per process as a sum of RSS would."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-        rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
         todo += children.get(current, [])
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
     return total
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    """Run `command`; return (wall seconds, peak RSS of its process tree in bytes)."""
+def timed(command: list[str]) -> tuple[float, float, int]:
+    """Run `command`; return (wall seconds, CPU seconds of it and its workers, peak memory)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    done = threading.Event()
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        peak = 0
+        done = threading.Event()
 
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss(process.pid))
-            time.sleep(0.05)
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, tree_pss(process.pid))
+                time.sleep(0.05)
 
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    _, error = process.communicate()
-    done.set()
-    sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{error.decode()}")
-    return time.perf_counter() - started, peak
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        sampler.join()
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed:\n{errors.read().decode()}")
+    return wall, usage.ru_utime + usage.ru_stime, peak
+
+
+def query_times(kg: list[str], export: Path, engine: str, runs: int = 3) -> list[str]:
+    """Median wall time of `kg query` (the whole command) for each benchmarks/queries/*.rq."""
+    cells = []
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        times = [
+            timed([*kg, "query", str(path), "--graph", str(export), "--engine", engine])[0]
+            for _ in range(runs)
+        ]
+        cells.append(f"{statistics.median(times):.2f}")
+    return cells
 
 
 def main() -> None:
@@ -79,23 +98,58 @@ def main() -> None:
     args = parser.parse_args()
     kg = [sys.executable, "-m", "kg"]
     gazetteer = ["--gazetteer", str(ROOT / "gazetteer.ttl")]
-    rows, seconds = [], {}
+    rows, seconds, queries = [], {}, []
     with tempfile.TemporaryDirectory() as out:
         for size in args.sizes:
             table = args.data / f"talks-{size}.md"
+            export = Path(out) / str(size) / "talks.ttl"
             runs = []
             for _ in range(args.runs or RUNS.get(size, 3)):
-                command = [*kg, "build", "--input", str(table), *gazetteer, "--output-dir", out]
+                command = [
+                    *kg,
+                    "build",
+                    "--input",
+                    str(table),
+                    *gazetteer,
+                    "--output-dir",
+                    str(export.parent),
+                ]
                 runs.append(timed([*command, "--no-html", "--jobs", str(args.jobs)]))
             wall = statistics.median(r[0] for r in runs)
-            rss = statistics.median(r[1] for r in runs)
+            cpu = statistics.median(r[1] for r in runs)
+            memory = statistics.median(r[2] for r in runs)
             seconds[size] = wall
-            size_mb = (Path(out) / "talks.ttl").stat().st_size / 1e6
             rows.append(
-                f"| {size:,} | {len(runs)} | {wall:.1f} | {min(r[0] for r in runs):.1f} "
-                f"| {size / wall:,.0f} | {rss / 2**20:,.0f} | {size_mb:,.0f} |"
+                f"| {size:,} | {len(runs)} | {wall:.1f} | {min(r[0] for r in runs):.1f} | {cpu:.1f} "
+                f"| {size / wall:,.0f} | {memory / 2**20:,.0f} | {export.stat().st_size / 1e6:,.0f} |"
             )
             print(rows[-1], flush=True)
+            if size >= 10000:
+                first = timed(
+                    [
+                        *kg,
+                        "query",
+                        "ASK { ?s ?p ?o }",
+                        "--graph",
+                        str(export),
+                        "--engine",
+                        "oxigraph",
+                    ]
+                )
+                cells = query_times(kg, export, "oxigraph")
+                queries.append(
+                    f"| {size:,} | Oxigraph (store built once: {first[0]:.0f} s) | "
+                    + " | ".join(cells)
+                    + " |"
+                )
+                if size <= 10000:
+                    cells = query_times(kg, export, "rdflib", runs=1)
+                    queries.append(
+                        f"| {size:,} | rdflib (parses the file each time) | "
+                        + " | ".join(cells)
+                        + " |"
+                    )
+                print(queries[-1], flush=True)
     lines = [
         "# kg build benchmark",
         "",
@@ -104,13 +158,25 @@ def main() -> None:
         " (tables from benchmarks/make_tables.py). Load average at the end: "
         + ", ".join(f"{x:.1f}" for x in os.getloadavg())
         + ".",
+        "CPU s is user + system time of kg and its workers; memory is the peak proportional set size"
+        " (PSS) of kg and its workers together, sampled every 50 ms.",
         "",
-        "| talks | runs | median s | best s | talks/s | peak RSS MiB | talks.ttl MB |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| talks | runs | median wall s | best wall s | CPU s | talks/s | peak memory MiB | talks.ttl MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
     ]
     if 10000 in seconds and 100000 in seconds:
         lines += ["", f"100k / 10k time: {seconds[100000] / seconds[10000]:.1f}x (target <= 11x)."]
+    if queries:
+        names = [p.stem for p in sorted((ROOT / "queries").glob("*.rq"))]
+        lines += [
+            "",
+            "`kg query` wall time in seconds (the whole command, median of 3; benchmarks/queries/):",
+            "",
+            "| talks | engine | " + " | ".join(names) + " |",
+            "| ---: | --- |" + " ---: |" * len(names),
+            *queries,
+        ]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 
