@@ -1,5 +1,5 @@
 """SPARQL over the export with Oxigraph (pyoxigraph): parsed in Rust, and for a big export kept
-as an on-disk store beside it (`.talks.ttl.oxigraph/`), built by the first query and reused
+as an on-disk store beside it (`.oxigraph-talks.ttl/`), built by the first query and reused
 until the file changes, so that later queries take milliseconds instead of a full parse."""
 
 from __future__ import annotations
@@ -46,12 +46,12 @@ def open_store(path: Path) -> Any:
             store = ox.Store()
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
             return store
-        cache = path.parent / f".{path.name}.oxigraph"
+        cache = path.parent / f".oxigraph-{path.name}"
         stamp = f"{info.st_size} {info.st_mtime_ns}"
         if (cache / "stamp").is_file() and (cache / "stamp").read_text() == stamp:
             return ox.Store.read_only(str(cache / "db"))
         shutil.rmtree(cache, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".oxigraph-{path.name}.", dir=path.parent))
         store = ox.Store(str(staging / "db"))
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
         store.optimize()
