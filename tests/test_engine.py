@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from importlib.util import module_from_spec, spec_from_file_location
 
 import pytest
@@ -119,3 +121,25 @@ def test_an_empty_folder_is_an_error(tmp_path):
 def test_jobs_must_be_a_positive_number(jobs, tmp_path):
     result = build("--jobs", jobs, "--output-dir", str(tmp_path))
     assert result.exit_code == 2
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_nothing_elsewhere(monkeypatch):
+    from kg import cli
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert cli._progress_bar() is None
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    show = cli._progress_bar()
+    assert show is not None
+    show(500, 1000)
+    show(500, 1000)
+    assert (
+        terminal.getvalue()
+        == f"\r[{'#' * 15}{'-' * 15}] 500/1000 talks\r[{'#' * 30}] 1000/1000 talks\n"
+    )
