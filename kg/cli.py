@@ -122,3 +122,38 @@ def _query_text(sparql: str) -> str:
         return Path(sparql).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise KgError(f"{sparql}: cannot read the query file ({error})") from None
+
+
+@main.command(
+    "eval",
+    epilog="Example:\n\n\b\n  kg eval --gold data/talks.gold.tsv --input data/talks.md",
+)
+@click.option(
+    "--gold",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("data/talks.gold.tsv"),
+    show_default=True,
+    help="The hand-made annotation (TSV: line type name affiliation evidence).",
+)
+@click.option(
+    "--input",
+    "inputs",
+    type=click.Path(path_type=Path),
+    default=Path("data/talks.md"),
+    show_default=True,
+    help="The table the annotation is of.",
+)
+@click.option("--summary-only", is_flag=True, help="Print the figures without the misses.")
+def evaluate(gold: Path, inputs: Path, summary_only: bool) -> None:
+    """Score the extractor against an annotation: precision, recall and F1 per type, and every
+    miss and wrong link."""
+    from kg.evaluate import evaluate as score
+    from kg.evaluate import read_gold, report
+    from kg.pipeline import analyse
+
+    try:
+        rows = read_gold(gold)
+        found = analyse([inputs])
+    except KgError as error:
+        raise KgClickError(error) from None
+    click.echo(report(score(found.gazetteer, found.links, rows), details=not summary_only))

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from kg.ontology import Entity, Gazetteer, normalize
-from kg.table import Talk
+from kg.table import PART_MARKER, Talk
 
 LATIN = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 TOKEN = re.compile(f"[{LATIN}]+|\\s+|\\S")
@@ -172,7 +172,9 @@ def sentence_at(text: str, offset: int) -> str:
     """The sentence of `text` that holds the character at `offset`."""
     for match in SENTENCE.finditer(text):
         if match.start() <= offset < match.end():
-            return match.group().strip()
+            sentence = match.group().strip()
+            marker = PART_MARKER.match(sentence)
+            return sentence[marker.end() :] if marker else sentence
     return text.strip()
 
 

@@ -139,6 +139,11 @@ def load_gazetteer(extra: tuple[Path, ...] = ()) -> Gazetteer:
             graph.parse(path, format="turtle")
         except (OSError, SyntaxError, ValueError) as error:
             raise KgError(f"{path}: cannot read the gazetteer file ({error})") from None
+    return gazetteer_from(graph)
+
+
+def gazetteer_from(graph: Graph) -> Gazetteer:
+    """The entities and tracks described in `graph` (gazetteer.ttl's format)."""
     entities = {}
     for cls, kind in KIND_OF_CLASS.items():
         for subject in graph.subjects(RDF.type, cls):

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.extract import build_nlp, extract, link
-from kg.ontology import DEFAULT_BASE, load_gazetteer
+from kg.extract import Link, Mention, build_nlp, extract, link
+from kg.ontology import DEFAULT_BASE, Gazetteer, load_gazetteer
 from kg.rdf import serialize, talk_iri, to_graph, validate
 from kg.table import Talk, read_table
 
@@ -45,11 +45,8 @@ def build(
     from kg.html import render_html
 
     started = time.perf_counter()
-    talks = read_talks(inputs, event)
-    gazetteer = load_gazetteer(gazetteers)
-    nlp = build_nlp(gazetteer)
-    mentions = extract(nlp, gazetteer, talks)
-    links = link(gazetteer, talks, mentions)
+    found = analyse(inputs, event, gazetteers)
+    gazetteer, talks, links = found.gazetteer, found.talks, found.links
     graph = to_graph(gazetteer, talks, links, base)
     validate(graph)
     contents = {"talks.ttl": serialize(graph), "graph.html": render_html(graph).encode("utf-8")}
@@ -63,6 +60,26 @@ def build(
         seconds=time.perf_counter() - started,
         outputs=written,
     )
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The talks of the inputs, the gazetteer's mentions in them, and the links those make."""
+
+    gazetteer: Gazetteer
+    talks: list[Talk]
+    mentions: list[Mention]
+    links: list[Link]
+
+
+def analyse(
+    inputs: list[Path], event: str | None = None, gazetteers: tuple[Path, ...] = ()
+) -> Analysis:
+    """Read the tables and find every link, without building or writing the graph."""
+    talks = read_talks(inputs, event)
+    gazetteer = load_gazetteer(gazetteers)
+    mentions = extract(build_nlp(gazetteer), gazetteer, talks)
+    return Analysis(gazetteer, talks, mentions, link(gazetteer, talks, mentions))
 
 
 def read_talks(inputs: list[Path], event: str | None = None) -> list[Talk]:

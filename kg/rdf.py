@@ -163,7 +163,7 @@ def _add_entities(graph: Graph, gazetteer: Gazetteer, keys: set[str], base: str)
                 ),
                 label,
             )
-        graph.add((subject, RDFS.label, Literal(label)))
+        graph.add((subject, RDFS.label, Literal(label, lang=language(label))))
 
 
 def _rebase(value: Node, base: str) -> Node:
