@@ -157,3 +157,36 @@ def evaluate(gold: Path, inputs: Path, summary_only: bool) -> None:
     except KgError as error:
         raise KgClickError(error) from None
     click.echo(report(score(found.gazetteer, found.links, rows), details=not summary_only))
+
+
+@main.command(
+    epilog="Example:\n\n\b\n  kg candidates --input data/talks.md",
+)
+@click.option(
+    "--input",
+    "inputs",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    default=[Path("data/talks.md")],
+    show_default=True,
+    help="A talks table (Markdown). Repeat for several tables.",
+)
+@click.option(
+    "--gazetteer",
+    "gazetteers",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    help="Extra gazetteer entries (Turtle).",
+)
+def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...]) -> None:
+    """List names the text marks as names but the gazetteer does not know, with counts and
+    evidence: candidates to add to ontology/gazetteer.ttl."""
+    from kg.discover import candidates as find
+    from kg.discover import format_candidates
+    from kg.pipeline import analyse
+
+    try:
+        found = analyse(list(inputs), None, gazetteers)
+    except KgError as error:
+        raise KgClickError(error) from None
+    click.echo(format_candidates(find(found.gazetteer, found.talks, found.mentions)))

@@ -36,6 +36,12 @@ class KG(DefinedNamespace):
     Software: URIRef
     Model: URIRef
     Evidence: URIRef
+    Claim: URIRef
+    claim: URIRef
+    value: URIRef
+    maxValue: URIRef
+    unit: URIRef
+    statement: URIRef
     Source: URIRef
     track: URIRef
     event: URIRef

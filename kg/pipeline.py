@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.claims import find_claims
 from kg.errors import KgError
 from kg.extract import Link, Mention, build_nlp, extract, link
 from kg.ontology import DEFAULT_BASE, Gazetteer, load_gazetteer
@@ -47,7 +48,7 @@ def build(
     started = time.perf_counter()
     found = analyse(inputs, event, gazetteers)
     gazetteer, talks, links = found.gazetteer, found.talks, found.links
-    graph = to_graph(gazetteer, talks, links, base)
+    graph = to_graph(gazetteer, talks, links, base, find_claims(talks))
     validate(graph)
     contents = {"talks.ttl": serialize(graph), "graph.html": render_html(graph).encode("utf-8")}
     written = write_atomically(output_dir, contents)
