@@ -30,5 +30,5 @@ def test_figures_in_summaries(summary, expected):
 
 def test_figure_in_title_keeps_its_place():
     (claim,) = find_claims([talk("", "How Workday Achieved 50x Cheaper Model Serving")])
-    assert (claim.field, claim.start, claim.end, claim.text, claim.unit) == ("title", 20, 23, "50x", "x")
+    assert (claim.field, claim.start, claim.end, claim.text, claim.unit) == ("title", 21, 24, "50x", "x")
     assert claim.statement == "How Workday Achieved 50x Cheaper Model Serving"
