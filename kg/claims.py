@@ -14,7 +14,16 @@ FIGURE = re.compile(
     rf"(?P<low>{NUMBER})(?:\s*(?:-|–|~|到|至)\s*(?P<high>{NUMBER}))?\s*"
     r"(?P<unit>万美元|美元|倍|[xX×](?![A-Za-z])|%|％|毫秒|ms(?![A-Za-z])|秒|s(?![A-Za-z])|分钟|小时)"
 )
-UNITS = {"倍": "x", "X": "x", "×": "x", "％": "%", "秒": "s", "毫秒": "ms", "分钟": "min", "小时": "h"}
+UNITS = {
+    "倍": "x",
+    "X": "x",
+    "×": "x",
+    "％": "%",
+    "秒": "s",
+    "毫秒": "ms",
+    "分钟": "min",
+    "小时": "h",
+}
 SCALE = {"万美元": ("USD", 10_000), "美元": ("USD", 1)}
 CLAUSE_END = "，。；;！？!?、：:,|"
 
@@ -42,7 +51,11 @@ def find_claims(talks: Iterable[Talk]) -> list[Claim]:
     for talk in talks:
         for field, text in (("title", talk.title), ("summary", talk.summary)):
             for match in FIGURE.finditer(text):
-                if match.start() and text[match.start() - 1].isalnum() and text[match.start() - 1].isascii():
+                if (
+                    match.start()
+                    and text[match.start() - 1].isalnum()
+                    and text[match.start() - 1].isascii()
+                ):
                     continue  # a digit inside a name, like "GB200"
                 unit = match.group("unit")
                 unit, factor = SCALE.get(unit, (UNITS.get(unit, unit), 1))

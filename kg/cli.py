@@ -110,7 +110,7 @@ def query(sparql: str, graph_path: Path, fmt: str) -> None:
     try:
         text = _query_text(sparql)
         result = run_query(load_graph(graph_path), text)
-        click.echo(format_result(result, fmt))
+        click.echo(_printable(format_result(result, fmt)))
     except KgError as error:
         raise KgClickError(error) from None
 
@@ -189,4 +189,39 @@ def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...]) -> None:
         found = analyse(list(inputs), None, gazetteers)
     except KgError as error:
         raise KgClickError(error) from None
-    click.echo(format_candidates(find(found.gazetteer, found.talks, found.mentions)))
+    click.echo(_printable(format_candidates(find(found.gazetteer, found.talks, found.mentions))))
+
+
+@main.command(
+    epilog="Example:\n\n\b\n  kg explain 'Workday'",
+)
+@click.argument("talk")
+@click.option(
+    "--input",
+    "inputs",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    default=[Path("data/talks.md")],
+    show_default=True,
+    help="A talks table (Markdown). Repeat for several tables.",
+)
+@click.option("--base-iri", default=None, help="Base of the instance IRIs, as given to kg build.")
+def explain(talk: str, inputs: tuple[Path, ...], base_iri: str | None) -> None:
+    """Print every link of one talk (a part of its title, or its IRI) with its evidence: field,
+    offsets, matched words, sentence, and the gazetteer label that matched."""
+    from kg.explain import explain as account
+    from kg.explain import find_talk
+    from kg.ontology import DEFAULT_BASE
+    from kg.pipeline import analyse
+
+    base = base_iri or DEFAULT_BASE
+    try:
+        found = analyse(list(inputs))
+        click.echo(_printable(account(found, find_talk(found, talk, base), base)))
+    except KgError as error:
+        raise KgClickError(error) from None
+
+
+def _printable(text: str) -> str:
+    """Table text is data: control characters are shown escaped, never sent to the terminal."""
+    return "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in text)

@@ -22,13 +22,40 @@ PATTERNS = (
     ("organization", re.compile(rf"({NAME})\s*(?:公司|集团|实验室|研究院|研究所|大学)")),
     ("organization", re.compile(rf"\b(?:from|at) ({NAME})")),
     ("software", re.compile(rf"({NAME})\s*(?:框架|平台|项目|引擎|系统|库|工具)")),
-    ("software", re.compile(r"(?<![A-Za-z0-9-])([A-Za-z]*[a-z][A-Z][A-Za-z0-9-]*|[A-Z]{2,}[a-z][A-Za-z0-9-]*)(?![A-Za-z0-9-])")),
+    (
+        "software",
+        re.compile(
+            r"(?<![A-Za-z0-9-])([A-Za-z]*[a-z][A-Z][A-Za-z0-9-]*|[A-Z]{2,}[a-z][A-Za-z0-9-]*)(?![A-Za-z0-9-])"
+        ),
+    ),
 )
 SPEAKER = re.compile(rf"(?<![A-Za-z])({NAME})(?=\s*(?:和|与|及|、|，|共同|分享|主讲|呈现|$))")
 # Words the patterns catch that are not names.
 STOPWORDS = {
-    "ai", "ml", "llm", "llms", "gpu", "gpus", "cpu", "api", "apis", "ray", "the", "a", "an",
-    "in", "on", "of", "and", "for", "with", "deep", "dive", "scale", "summit", "keynote",
+    "ai",
+    "ml",
+    "llm",
+    "llms",
+    "gpu",
+    "gpus",
+    "cpu",
+    "api",
+    "apis",
+    "ray",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "of",
+    "and",
+    "for",
+    "with",
+    "deep",
+    "dive",
+    "scale",
+    "summit",
+    "keynote",
 }
 
 
@@ -65,7 +92,10 @@ def candidates(
             place = f"{talk.source}:{talk.line} {field}: {sentence_at(text, start)}"
             found.setdefault((kind, name), []).append(place)
     return sorted(
-        (Candidate(kind, name, len(places), tuple(places[:3])) for (kind, name), places in found.items()),
+        (
+            Candidate(kind, name, len(places), tuple(places[:3]))
+            for (kind, name), places in found.items()
+        ),
         key=lambda c: (-c.count, c.kind, c.name),
     )
 

@@ -65,18 +65,13 @@ def format_result(result: Result, fmt: str = "table") -> str:
         writer.writerow(names)
         writer.writerows(rows)
         return out.getvalue().rstrip("\n")
-    return _table(names, [[_printable(cell) for cell in row] for row in rows])
+    return _table(names, rows)
 
 
 def _text(value: object) -> str:
     if value is None:
         return ""
     return str(value) if isinstance(value, Literal) else str(value)
-
-
-def _printable(text: str) -> str:
-    """Terminal-safe: control characters (escape sequences too) are shown, not obeyed."""
-    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
 def _table(names: list[str], rows: list[list[str]]) -> str:

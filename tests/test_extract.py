@@ -123,7 +123,9 @@ def test_speakers_and_presenters_come_from_the_opening_clause(nlp, gazetteer):
 
 
 def test_presenter_falls_back_to_title_organizations(nlp, gazetteer):
-    talks = parse_table(table("How Zoox serves models | Ray Summit 2025", "本次演讲聚焦于模型服务。"), "t.md")
+    talks = parse_table(
+        table("How Zoox serves models | Ray Summit 2025", "本次演讲聚焦于模型服务。"), "t.md"
+    )
     links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
     assert ("presenter", "organization/zoox") in {(item.role, item.entity) for item in links}
 

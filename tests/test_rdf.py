@@ -28,7 +28,10 @@ def test_export_matches_the_golden_graph():
     if not isomorphic(data, expected):
         _, missing, extra = graph_diff(to_isomorphic(expected), to_isomorphic(data))
         raise AssertionError(
-            "missing:\n" + missing.serialize(format="nt") + "\nextra:\n" + extra.serialize(format="nt")
+            "missing:\n"
+            + missing.serialize(format="nt")
+            + "\nextra:\n"
+            + extra.serialize(format="nt")
         )
 
 
