@@ -116,7 +116,7 @@ def evaluate(gazetteer: Gazetteer, links: Iterable[Link], gold: list[GoldRow]) -
 
 
 def _label_index(gazetteer: Gazetteer) -> dict[tuple[str, str], str]:
-    index = {}
+    index: dict[tuple[str, str], str] = {}
     for entity in gazetteer.entities.values():
         for label in entity.labels:
             index.setdefault((entity.kind, normalize(label)), entity.key)
