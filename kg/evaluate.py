@@ -10,6 +10,7 @@ organization too, as `kg:mentionsOrganization` includes presenters.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,7 +98,7 @@ def evaluate(gazetteer: Gazetteer, links: Iterable[Link], gold: list[GoldRow]) -
         expected: dict[tuple[int, str], str] = {}
         for row in gold:
             if row.type == type_name or (type_name == "organization" and row.type == "presenter"):
-                key = index.get((kind, normalize(row.name)), f"(not in gazetteer) {row.name}")
+                key = _resolve(gazetteer, index, kind, row)
                 expected.setdefault((row.line, key), row.evidence)
         found: dict[tuple[int, str], str] = {}
         for item in links:
@@ -115,12 +116,30 @@ def evaluate(gazetteer: Gazetteer, links: Iterable[Link], gold: list[GoldRow]) -
     return scores
 
 
-def _label_index(gazetteer: Gazetteer) -> dict[tuple[str, str], str]:
-    index: dict[tuple[str, str], str] = {}
+def _compact(name: str) -> str:
+    return re.sub(r"[\s-]+", "", normalize(name))
+
+
+def _label_index(gazetteer: Gazetteer) -> dict[tuple[str, str], list[str]]:
+    """Every label in a form that ignores case, width, spaces and hyphens ("Cosmos-Curate")."""
+    index: dict[tuple[str, str], list[str]] = {}
     for entity in gazetteer.entities.values():
         for label in entity.labels:
-            index.setdefault((entity.kind, normalize(label)), entity.key)
+            keys = index.setdefault((entity.kind, _compact(label)), [])
+            if entity.key not in keys:
+                keys.append(entity.key)
     return index
+
+
+def _resolve(
+    gazetteer: Gazetteer, index: dict[tuple[str, str], list[str]], kind: str, row: GoldRow
+) -> str:
+    """The entity an annotated name stands for; namesakes are told apart by affiliation."""
+    keys = index.get((kind, _compact(row.name)), [])
+    if len(keys) > 1 and row.affiliation:
+        wanted = index.get(("organization", _compact(row.affiliation)), [])
+        keys = [k for k in keys if gazetteer.entities[k].affiliation in wanted] or keys
+    return keys[0] if keys else f"(not in gazetteer) {row.name}"
 
 
 def report(scores: list[Score], details: bool = True) -> str:

@@ -74,6 +74,7 @@ class KG(DefinedNamespace):
     vendor: URIRef
     developer: URIRef
     matchCase: URIRef
+    matchable: URIRef
 
 
 # Entity kinds: the IRI path segment, the class and the property that links a talk to one.
@@ -99,6 +100,7 @@ class Entity:
     label: str
     labels: tuple[str, ...]
     match_case: bool = False
+    matchable: bool = True
     affiliation: str | None = None
 
 
@@ -186,6 +188,7 @@ def _entity(graph: Graph, subject: URIRef, kind: str) -> Entity:
         label=english[0],
         labels=labels,
         match_case=bool(graph.value(subject, KG.matchCase)),
+        matchable=graph.value(subject, KG.matchable) != Literal(False),
         affiliation=key_of(affiliation) if affiliation is not None else None,
     )
 

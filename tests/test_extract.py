@@ -130,11 +130,51 @@ def test_presenter_falls_back_to_title_organizations(nlp, gazetteer):
     assert ("presenter", "organization/zoox") in {(item.role, item.entity) for item in links}
 
 
-def test_a_person_outside_the_opening_clause_is_not_a_speaker(nlp, gazetteer):
-    summary = "本视频由英伟达团队分享。后来Ed Oakes也提到过。"
+def test_namesakes_are_told_apart_by_affiliation(nlp):
+    gazetteer = gazetteer_from(
+        Graph().parse(
+            data=GAZETTEER
+            + """
+org:adobe a kg:Organization ; skos:prefLabel "Adobe"@en .
+person:han a kg:Person ; skos:prefLabel "Han"@en ; kg:affiliation org:adobe .
+person:han-nvidia a kg:Person ; skos:prefLabel "Han"@en ; kg:affiliation org:nvidia ."""
+        )
+    )
+    nlp = build_nlp(gazetteer)
+    talks = parse_table(table("A talk | Ray Summit 2025", "本视频由英伟达的Han分享。"), "t.md")
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    assert {item.entity for item in links if item.role == "person"} == {"person/han-nvidia"}
+
+
+def test_a_first_name_alone_is_the_speaker_with_that_full_name():
+    gazetteer = gazetteer_from(
+        Graph().parse(
+            data=GAZETTEER
+            + """
+person:simon a kg:Person ; skos:prefLabel "Simon"@en .
+person:simon-lars a kg:Person ; skos:prefLabel "Simon Lars"@en ."""
+        )
+    )
+    nlp = build_nlp(gazetteer)
+    summary = "Anyscale的Simon Lars分享了RLlib。Simon还展望了路线图。"
     talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
     links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
-    assert "person/ed-oakes" not in {item.entity for item in links}
+    assert {item.entity for item in links if item.role == "person"} == {"person/simon-lars"}
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "本视频由英伟达旗下Anyscale的工程师团队分享。",  # a parent company
+        "本视频由前英伟达研究员、现Anyscale的Ed Oakes分享。",  # a former employer
+    ],
+)
+def test_parent_and_former_organizations_are_not_presenters(nlp, gazetteer, summary):
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    presenters = {item.entity for item in links if item.role == "presenter"}
+    assert presenters == {"organization/anyscale"}
+    assert ("organization", "organization/nvidia") in {(i.role, i.entity) for i in links}
 
 
 @pytest.mark.parametrize(
