@@ -228,7 +228,7 @@ def _resolve_homonyms(gazetteer: Gazetteer, found: list[Mention]) -> list[Mentio
     by_span: dict[tuple[str, int, int], list[Mention]] = {}
     for m in people:
         by_span.setdefault((m.field, m.start, m.end), []).append(m)
-    dropped = set()
+    dropped: set[Mention] = set()
     for same in by_span.values():
         fitting = [m for m in same if gazetteer.entities[m.entity].affiliation in named]
         if len(same) > 1 and fitting:
