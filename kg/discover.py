@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.extract import Mention, presenter_clause, sentence_at
-from kg.ontology import Gazetteer, normalize
+from kg.ontology import Gazetteer, normalize, ontology_dir
 from kg.table import Talk
 
 WORD = r"[A-Z][A-Za-z0-9.&'-]*"
@@ -74,6 +74,7 @@ def candidates(
 ) -> list[Candidate]:
     """Names the patterns find that no gazetteer label covers, most frequent first."""
     known = {normalize(label) for entity in gazetteer.entities.values() for label in entity.labels}
+    known |= judged_not_entities()
     covered: dict[tuple[str, int, str], list[tuple[int, int]]] = {}
     for m in mentions:
         covered.setdefault((m.source, m.line, m.field), []).append((m.start, m.end))
@@ -98,6 +99,12 @@ def candidates(
         ),
         key=lambda c: (-c.count, c.kind, c.name),
     )
+
+
+def judged_not_entities() -> set[str]:
+    """Names already judged not to be entities (ontology/not-entities.tsv: name, reason)."""
+    text = (ontology_dir() / "not-entities.tsv").read_text(encoding="utf-8")
+    return {normalize(line.split("\t")[0]) for line in text.splitlines()[1:] if line.strip()}
 
 
 def _names(talk: Talk) -> Iterable[tuple[str, str, str, int, int]]:
