@@ -2,8 +2,8 @@
 
 Patterns: an organization word after a name ("X公司", "X团队", "X实验室"), "from/at X" in English,
 a product word after a Latin name ("X框架", "X平台", "X项目", "X引擎"), CamelCase and other
-product-like Latin tokens ("AIBrix", "vLLM", "SGLang"), and Latin names in the clause that says
-who gives the talk (speakers).
+product-like Latin tokens ("AIBrix", "vLLM", "SGLang", "H100", "Llama 3", "FSDP"). Speakers are
+not candidates: kg/speakers.py links them directly.
 """
 
 from __future__ import annotations
@@ -12,24 +12,41 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.extract import Mention, presenter_clause, sentence_at
+from kg.extract import Mention, sentence_at
 from kg.ontology import Gazetteer, normalize, ontology_dir
 from kg.table import Talk
 
-WORD = r"[A-Z][A-Za-z0-9.&'-]*"
+WORD = r"[A-Z][A-Za-z0-9&'-]*(?:\.[A-Za-z0-9]+)*"
 NAME = rf"{WORD}(?: {WORD}){{0,3}}"
+LATIN_EDGE_BEFORE = r"(?<![A-Za-z0-9.-])"
+LATIN_EDGE_AFTER = r"(?![A-Za-z0-9])"
 PATTERNS = (
     ("organization", re.compile(rf"({NAME})\s*(?:公司|集团|实验室|研究院|研究所|大学)")),
     ("organization", re.compile(rf"\b(?:from|at) ({NAME})")),
     ("software", re.compile(rf"({NAME})\s*(?:框架|平台|项目|引擎|系统|库|工具)")),
+    # CamelCase and mixed-case product names: "AIBrix", "vLLM", "SGLang".
     (
         "software",
         re.compile(
-            r"(?<![A-Za-z0-9-])([A-Za-z]*[a-z][A-Z][A-Za-z0-9-]*|[A-Z]{2,}[a-z][A-Za-z0-9-]*)(?![A-Za-z0-9-])"
+            rf"{LATIN_EDGE_BEFORE}([A-Za-z]*[a-z][A-Z][A-Za-z0-9-]*|[A-Z]{{2,}}[a-z][A-Za-z0-9-]*){LATIN_EDGE_AFTER}"
         ),
     ),
+    # Product-like tokens: a model number ("H100", "MI300X", "Qwen2.5"), a name and its version
+    # ("Llama 3", "TPU v5e"), an acronym ("FSDP", "GRPO").
+    (
+        "product",
+        re.compile(
+            rf"{LATIN_EDGE_BEFORE}([A-Z][A-Za-z]*\d[A-Za-z0-9.]*(?:-[A-Za-z0-9]+)*){LATIN_EDGE_AFTER}"
+        ),
+    ),
+    (
+        "product",
+        re.compile(
+            rf"{LATIN_EDGE_BEFORE}([A-Z][A-Za-z]+ v?\d{1, 2}(?:\.\d+)?[a-wyz]?){LATIN_EDGE_AFTER}"
+        ),
+    ),
+    ("product", re.compile(rf"{LATIN_EDGE_BEFORE}([A-Z]{{3,6}}){LATIN_EDGE_AFTER}")),
 )
-SPEAKER = re.compile(rf"(?<![A-Za-z])({NAME})(?=\s*(?:和|与|及|、|，|共同|分享|主讲|呈现|$))")
 # Words the patterns catch that are not names.
 STOPWORDS = {
     "ai",
@@ -56,6 +73,7 @@ STOPWORDS = {
     "scale",
     "summit",
     "keynote",
+    "day",
 }
 
 
@@ -85,7 +103,7 @@ def candidates(
             spans = covered.get((talk.source, talk.line, field), [])
             if (
                 normalize(name) in known
-                or normalize(name) in STOPWORDS
+                or normalize(name.split()[0]) in STOPWORDS
                 or len(name) < 2
                 or any(s < end and start < e for s, e in spans)
             ):
@@ -112,10 +130,6 @@ def _names(talk: Talk) -> Iterable[tuple[str, str, str, int, int]]:
         for kind, pattern in PATTERNS:
             for match in pattern.finditer(text):
                 yield field, text, kind, match.start(1), match.end(1)
-    clause = presenter_clause(talk)
-    if clause:
-        for match in SPEAKER.finditer(talk.summary, *clause):
-            yield "summary", talk.summary, "person", match.start(1), match.end(1)
 
 
 def format_candidates(found: list[Candidate]) -> str:

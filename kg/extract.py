@@ -27,7 +27,10 @@ TOKEN = re.compile(f"[{LATIN}]+|\\s+|\\S")
 LATIN_WORDS = re.compile(f"[{LATIN}]+(?:[ -][{LATIN}]+)+")
 SENTENCE = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+|$)|\s{2,}")
 # The opening clause that names who gives a talk: "本视频由X公司的A和B分享", "X的A分享了".
-PRESENTER_VERB = re.compile(r"分享|呈现|主讲|演讲|介绍|带来|讲述|探讨")
+PRESENTER_VERB = re.compile(
+    r"分享|呈现|主讲|介绍|带来|讲述|探讨|\b(?:present|describe|show|share|explain|walk|compare"
+    r"|cover|discuss|introduce|demonstrate|detail|benchmark)s?\b"
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -187,9 +190,8 @@ def presenter_clause(talk: Talk) -> tuple[int, int] | None:
     if not talk.parts:
         return None
     first = talk.summary.find(talk.parts[0][1])
-    sentence_end = talk.summary.find("。", first)
-    if sentence_end < 0:
-        sentence_end = len(talk.summary)
+    ends = [i for i in (talk.summary.find("。", first), talk.summary.find(". ", first)) if i >= 0]
+    sentence_end = min(ends, default=len(talk.summary))
     verb = PRESENTER_VERB.search(talk.summary, first, sentence_end)
     return (first, verb.start()) if verb else None
 

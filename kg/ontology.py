@@ -177,6 +177,8 @@ def _entity(graph: Graph, subject: URIRef, kind: str) -> Entity:
     english = [
         str(label) for label in preferred if isinstance(label, Literal) and label.language == "en"
     ]
+    if kind == "person" and not english:  # a person's name as written, in any script
+        english = [str(label) for label in preferred][:1]
     if len(english) != 1:
         raise KgError(f"gazetteer entity {key} needs exactly one English skos:prefLabel")
     alternatives = sorted(str(label) for label in graph.objects(subject, SKOS.altLabel))

@@ -14,6 +14,7 @@ from kg.errors import KgError
 from kg.extract import Link, Mention, build_nlp, extract, link
 from kg.ontology import DEFAULT_BASE, Gazetteer, load_gazetteer
 from kg.rdf import serialize, talk_iri, to_graph, validate
+from kg.speakers import find_speakers
 from kg.table import Talk, read_table
 
 OUTPUTS = ("talks.ttl", "graph.html")
@@ -80,6 +81,8 @@ def analyse(
     talks = read_talks(inputs, event)
     gazetteer = load_gazetteer(gazetteers)
     mentions = extract(build_nlp(gazetteer), gazetteer, talks)
+    gazetteer, speakers = find_speakers(gazetteer, talks, mentions)
+    mentions = sorted(mentions + speakers)
     return Analysis(gazetteer, talks, mentions, link(gazetteer, talks, mentions))
 
 

@@ -39,14 +39,16 @@ def test_build_reports_what_it_built(built, tmp_path):
 
 
 def test_base_iri_must_end_with_a_separator(tmp_path):
-    result = run("build", "--input", TALKS, "--output-dir", str(tmp_path), "--base-iri", "http://x.test/id")
+    result = run(
+        "build", "--input", TALKS, "--output-dir", str(tmp_path), "--base-iri", "http://x.test/id"
+    )
     assert result.exit_code == 2
     assert "must end in / or #" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_query_formats(built, fmt):
-    sparql = 'SELECT ?t WHERE { ?t a kg:Talk ; kg:sourceLine 26 }'
+    sparql = "SELECT ?t WHERE { ?t a kg:Talk ; kg:sourceLine 26 }"
     result = run("query", sparql, "--graph", str(built / "talks.ttl"), "--format", fmt)
     assert result.exit_code == 0, result.output
     iri = "https://example.org/kg/id/talk/ray-summit-2025/how-workday-achieved-50x-cheaper-model-serving-with-ray-serve"
@@ -60,7 +62,9 @@ def test_query_formats(built, fmt):
 
 
 def test_query_from_a_file(built):
-    result = run("query", str(ROOT / "queries" / "google-speakers.rq"), "--graph", str(built / "talks.ttl"))
+    result = run(
+        "query", str(ROOT / "queries" / "google-speakers.rq"), "--graph", str(built / "talks.ttl")
+    )
     assert result.exit_code == 0
     assert "Aaron Liang" in result.output
 
@@ -87,11 +91,21 @@ def test_explain_needs_one_talk():
 
 
 def test_eval_meets_the_targets_on_the_annotation():
-    result = run("eval", "--gold", str(ROOT / "data" / "talks.gold.tsv"), "--input", TALKS, "--summary-only")
+    result = run(
+        "eval", "--gold", str(ROOT / "data" / "talks.gold.tsv"), "--input", TALKS, "--summary-only"
+    )
     assert result.exit_code == 0
     f1 = {line.split()[0]: float(line.split()[3]) for line in result.output.splitlines()[1:]}
-    targets = {"organization": 0.98, "ray_library": 0.98, "hardware": 0.98, "software": 0.95,
-               "model": 0.95, "speaker": 0.95, "presenter": 0.95, "technique": 0.85}
+    targets = {
+        "organization": 0.98,
+        "ray_library": 0.98,
+        "hardware": 0.98,
+        "software": 0.95,
+        "model": 0.95,
+        "speaker": 0.95,
+        "presenter": 0.95,
+        "technique": 0.85,
+    }
     assert {t: f1[t] >= v for t, v in targets.items()} == dict.fromkeys(targets, True)
 
 
@@ -101,8 +115,13 @@ def test_candidates_on_the_seed_table_are_all_judged():
     assert result.output.startswith("no candidates")
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["query"], ["eval"], ["explain"], ["candidates"]])
+@pytest.mark.parametrize(
+    "command", [[], ["build"], ["query"], ["eval"], ["explain"], ["candidates"]]
+)
 def test_every_help_ends_with_an_example(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
-    assert "Example" in result.output.strip().splitlines()[-2] or "Example" in result.output.split("Options:")[-1]
+    assert (
+        "Example" in result.output.strip().splitlines()[-2]
+        or "Example" in result.output.split("Options:")[-1]
+    )
