@@ -42,7 +42,7 @@ PATTERNS = (
     (
         "product",
         re.compile(
-            rf"{LATIN_EDGE_BEFORE}([A-Z][A-Za-z]+ v?\d{1, 2}(?:\.\d+)?[a-wyz]?){LATIN_EDGE_AFTER}"
+            rf"{LATIN_EDGE_BEFORE}([A-Z][A-Za-z]+ v?\d{{1,2}}(?:\.\d+)?[a-wyz]?){LATIN_EDGE_AFTER}"
         ),
     ),
     ("product", re.compile(rf"{LATIN_EDGE_BEFORE}([A-Z]{{3,6}}){LATIN_EDGE_AFTER}")),
