@@ -193,7 +193,13 @@ def presenter_clause(talk: Talk) -> tuple[int, int] | None:
     ends = [i for i in (talk.summary.find("。", first), talk.summary.find(". ", first)) if i >= 0]
     sentence_end = min(ends, default=len(talk.summary))
     verb = PRESENTER_VERB.search(talk.summary, first, sentence_end)
-    return (first, verb.start()) if verb else None
+    if verb is None:
+        return None
+    # "介绍"/"探讨" (present, discuss) say who speaks only after "由" (by): "本视频由X介绍";
+    # in "该演讲开篇回顾…介绍" they describe the content.
+    if verb.group() in ("介绍", "探讨") and "由" not in talk.summary[first : verb.start()]:
+        return None
+    return first, verb.start()
 
 
 def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention]) -> list[Link]:

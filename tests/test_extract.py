@@ -188,3 +188,10 @@ def test_parent_and_former_organizations_are_not_presenters(nlp, gazetteer, summ
 )
 def test_label_variants(label, expected):
     assert variants(label) == expected
+
+
+def test_a_verb_about_content_does_not_make_presenters(nlp, gazetteer):
+    summary = "该演讲开篇回顾计算的历史，介绍了英伟达和Anyscale的案例。"
+    talks = parse_table(table("A keynote | Ray Summit 2025", summary), "t.md")
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    assert [item for item in links if item.role == "presenter"] == []
