@@ -109,8 +109,8 @@ def query(sparql: str, graph_path: Path, fmt: str) -> None:
 
     try:
         text = _query_text(sparql)
-        result = run_query(load_graph(graph_path), text)
-        click.echo(_printable(format_result(result, fmt)))
+        graph = load_graph(graph_path)
+        click.echo(_printable(format_result(run_query(graph, text), fmt, graph)))
     except KgError as error:
         raise KgClickError(error) from None
 

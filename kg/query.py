@@ -47,11 +47,14 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def format_result(result: Result, fmt: str = "table") -> str:
-    """Render rows as an aligned text table, CSV or JSON."""
+def format_result(result: Result, fmt: str = "table", prefixes: Graph | None = None) -> str:
+    """Render rows as an aligned text table, CSV or JSON; a graph as Turtle with `prefixes`."""
     if result.type == "ASK":
         return json.dumps(bool(result.askAnswer)) if fmt == "json" else str(bool(result.askAnswer))
     if result.type == "CONSTRUCT" or result.type == "DESCRIBE":
+        if prefixes is not None and result.graph is not None:
+            for prefix, namespace in prefixes.namespaces():
+                result.graph.bind(prefix, namespace, replace=True)
         return (result.serialize(format="turtle") or b"").decode("utf-8")
     names = [str(v) for v in result.vars or []]
     rows = [[_text(value) for value in row] for row in result]  # type: ignore[union-attr]
@@ -65,7 +68,20 @@ def format_result(result: Result, fmt: str = "table") -> str:
         writer.writerow(names)
         writer.writerows(rows)
         return out.getvalue().rstrip("\n")
+    if prefixes is not None:
+        rows = [[_short(prefixes, value) for value in row] for row in rows]
     return _table(names, rows)
+
+
+def _short(prefixes: Graph, text: str) -> str:
+    """kg:Talk for https://example.org/kg/vocab#Talk, where a prefix of the export covers it."""
+    if not text.startswith(("http://", "https://")):
+        return text
+    for prefix, namespace in sorted(prefixes.namespaces(), key=lambda p: -len(p[1])):
+        rest = text[len(namespace) :]
+        if prefix and text.startswith(str(namespace)) and rest and "/" not in rest and "#" not in rest:
+            return f"{prefix}:{rest}"
+    return text
 
 
 def _text(value: object) -> str:
