@@ -79,7 +79,13 @@ def _short(prefixes: Graph, text: str) -> str:
         return text
     for prefix, namespace in sorted(prefixes.namespaces(), key=lambda p: -len(p[1])):
         rest = text[len(namespace) :]
-        if prefix and text.startswith(str(namespace)) and rest and "/" not in rest and "#" not in rest:
+        if (
+            prefix
+            and text.startswith(str(namespace))
+            and rest
+            and "/" not in rest
+            and "#" not in rest
+        ):
             return f"{prefix}:{rest}"
     return text
 
