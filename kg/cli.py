@@ -74,6 +74,10 @@ def build(
         click.echo(f"entities: {kind}: {count}")
     click.echo(f"links: {result.links}")
     click.echo(f"triples: {result.triples}")
+    if result.candidates:
+        click.echo(
+            f"candidates: {result.candidates} names the gazetteer does not know (see kg candidates)"
+        )
     for path in result.outputs:
         click.echo(f"wrote {path}")
     click.echo(f"seconds: {result.seconds:.2f}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kg.claims import find_claims
 from kg.errors import KgError
 from kg.pipeline import Analysis
 from kg.rdf import talk_iri
@@ -39,4 +40,9 @@ def explain(analysis: Analysis, talk: Talk, base: str) -> str:
                 f'  {m.field} [{m.start}:{m.end}] "{m.text}" (gazetteer label "{m.label}")'
             )
             lines.append(f"    {m.sentence}")
+    for claim in find_claims([talk]):
+        lines.append(f"claim: {claim.value}{'-' + claim.high if claim.high else ''} {claim.unit}")
+        lines.append(
+            f'  {claim.field} [{claim.start}:{claim.end}] "{claim.text}"  {claim.statement}'
+        )
     return "\n".join(lines)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.claims import find_claims
+from kg.discover import candidates
 from kg.errors import KgError
 from kg.extract import Link, Mention, build_nlp, extract, link
 from kg.ontology import DEFAULT_BASE, Gazetteer, load_gazetteer
@@ -29,6 +30,7 @@ class BuildResult:
     links: int
     triples: int
     seconds: float
+    candidates: int
     outputs: tuple[Path, ...] = field(default=())
 
 
@@ -58,6 +60,7 @@ def build(
         talks=len(talks),
         entities=dict(sorted(kinds.items())),
         links=len(links),
+        candidates=len(candidates(gazetteer, talks, found.mentions)),
         triples=len(graph),
         seconds=time.perf_counter() - started,
         outputs=written,
