@@ -18,6 +18,24 @@ class KgClickError(click.ClickException):
         self.exit_code = 1 if isinstance(error, ValidationError) else 2  # type: ignore[misc]
 
 
+INPUTS = click.option(
+    "--input",
+    "inputs",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    default=[Path("data/talks.md")],
+    show_default=True,
+    help="A talks table (Markdown). Repeat for several tables.",
+)
+GAZETTEERS = click.option(
+    "--gazetteer",
+    "gazetteers",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    help="Extra gazetteer entries (Turtle, the format of ontology/gazetteer.ttl).",
+)
+
+
 @click.group(
     epilog="Example:\n\n\b\n  kg build --input data/talks.md\n  kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?t a kg:Talk }'"
 )
@@ -27,15 +45,7 @@ def main() -> None:
 
 
 @main.command(epilog="Example:\n\n\b\n  kg build --input data/talks.md --output-dir outputs")
-@click.option(
-    "--input",
-    "inputs",
-    type=click.Path(path_type=Path),
-    multiple=True,
-    default=[Path("data/talks.md")],
-    show_default=True,
-    help="A talks table (Markdown). Repeat for several tables.",
-)
+@INPUTS
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -45,13 +55,7 @@ def main() -> None:
 )
 @click.option("--base-iri", default=None, help="Base of the instance IRIs (ends in / or #).")
 @click.option("--event", default=None, help="The event of talks whose title names none.")
-@click.option(
-    "--gazetteer",
-    "gazetteers",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    multiple=True,
-    help="Extra gazetteer entries (Turtle, the format of ontology/gazetteer.ttl).",
-)
+@GAZETTEERS
 def build(
     inputs: tuple[Path, ...],
     output_dir: Path,
@@ -86,7 +90,7 @@ def build(
 @main.command(
     epilog="Examples:\n\n\b\n"
     "  kg query 'SELECT ?title WHERE { ?t a kg:Talk ; rdfs:label ?title }'\n"
-    "  kg query queries/ray-serve.rq --format csv"
+    "  kg query queries/ray-serve-organizations.rq --format csv"
 )
 @click.argument("sparql")
 @click.option(
@@ -166,22 +170,8 @@ def evaluate(gold: Path, inputs: Path, summary_only: bool) -> None:
 @main.command(
     epilog="Example:\n\n\b\n  kg candidates --input data/talks.md",
 )
-@click.option(
-    "--input",
-    "inputs",
-    type=click.Path(path_type=Path),
-    multiple=True,
-    default=[Path("data/talks.md")],
-    show_default=True,
-    help="A talks table (Markdown). Repeat for several tables.",
-)
-@click.option(
-    "--gazetteer",
-    "gazetteers",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    multiple=True,
-    help="Extra gazetteer entries (Turtle).",
-)
+@INPUTS
+@GAZETTEERS
 def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...]) -> None:
     """List names the text marks as names but the gazetteer does not know, with counts and
     evidence: candidates to add to ontology/gazetteer.ttl."""
@@ -200,15 +190,7 @@ def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...]) -> None:
     epilog="Example:\n\n\b\n  kg explain 'Workday'",
 )
 @click.argument("talk")
-@click.option(
-    "--input",
-    "inputs",
-    type=click.Path(path_type=Path),
-    multiple=True,
-    default=[Path("data/talks.md")],
-    show_default=True,
-    help="A talks table (Markdown). Repeat for several tables.",
-)
+@INPUTS
 @click.option("--base-iri", default=None, help="Base of the instance IRIs, as given to kg build.")
 def explain(talk: str, inputs: tuple[Path, ...], base_iri: str | None) -> None:
     """Print every link of one talk (a part of its title, or its IRI) with its evidence: field,
