@@ -109,3 +109,15 @@ def test_evidence_of_a_link(graph):
         ("title", "69", "78", "Ray Serve"),
     ]
     assert "Zuks" in rows[0][4] and "Ray Serve" in rows[0][4]
+
+
+def test_broad_technique_concept_finds_narrower_techniques(graph):
+    # Forms of parallelism are named on lines 9 (数据并行, 模型并行, 流水线并行, 分片训练, ZeRO),
+    # 47 (宽专家并行), 50 (张量并行, 数据并行注意力, 专家并行), 52 (SPMD), 53 (弹性专家并行) and
+    # 58 (专家并行); "并行验证" (8) and "并行工具执行" (70) are not parallelism techniques.
+    rows = graph.query(
+        """SELECT DISTINCT ?line WHERE {
+             ?p rdfs:label "parallelism"@en .
+             ?talk kg:mentionsTechnique/skos:broader* ?p ; kg:sourceLine ?line }"""
+    )
+    assert sorted(int(row[0]) for row in rows) == [9, 47, 50, 52, 53, 58]  # type: ignore[index]
