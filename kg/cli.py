@@ -122,3 +122,24 @@ def _query_text(sparql: str) -> str:
         return Path(sparql).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise KgError(f"{sparql}: cannot read the query file ({error})") from None
+
+
+@main.command(epilog="Example:\n\n\b\n  kg stats --graph outputs/talks.ttl")
+@click.option(
+    "--graph",
+    "graph_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("outputs/talks.ttl"),
+    show_default=True,
+    help="The Turtle export to analyse.",
+)
+def stats(graph_path: Path) -> None:
+    """Print graph analytics (networkx): top entities per type, organization x Ray library,
+    techniques per track, communities of co-mentioned entities."""
+    from kg.query import load_graph
+    from kg.stats import compute, format_stats
+
+    try:
+        click.echo(format_stats(compute(load_graph(graph_path))))
+    except KgError as error:
+        raise KgClickError(error) from None

@@ -43,6 +43,7 @@ def build(
     renamed into place, so a reader never sees a half-written file.
     """
     from kg.html import render_html
+    from kg.stats import to_graphml
 
     started = time.perf_counter()
     talks = read_talks(inputs, event)
@@ -53,6 +54,7 @@ def build(
     graph = to_graph(gazetteer, talks, links, base)
     validate(graph)
     contents = {"talks.ttl": serialize(graph), "graph.html": render_html(graph).encode("utf-8")}
+    contents["graph.graphml"] = to_graphml(graph)
     written = write_atomically(output_dir, contents)
     kinds = Counter(gazetteer.entities[key].kind for key in {item.entity for item in links})
     return BuildResult(
