@@ -19,6 +19,7 @@ import colorsys
 import json
 import math
 import re
+import unicodedata
 from dataclasses import asdict
 from importlib.resources import files
 from typing import Any
@@ -171,11 +172,17 @@ def page_data(graph: Graph) -> dict[str, Any]:
 
 
 def short(title: str) -> str:
-    """A talk's label on the canvas: its first words, up to `SHORT_LABEL` characters."""
-    if len(title) <= SHORT_LABEL:
+    """A talk's label on the canvas: its first words, up to `SHORT_LABEL` columns (a Chinese
+    character takes two)."""
+    widths = [2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in title]
+    if sum(widths) <= SHORT_LABEL:
         return title
-    cut = title[:SHORT_LABEL]
-    if " " in cut[SHORT_LABEL // 2 :]:
+    end, used = 0, 0
+    while used + widths[end] <= SHORT_LABEL - 1:
+        used += widths[end]
+        end += 1
+    cut = title[:end]
+    if " " in cut[end // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" :,-|") + "…"
 

@@ -216,7 +216,10 @@ def _communities(
 def format_stats(stats: Stats) -> str:
     """The analytics as plain text for a terminal; table text is shown with control characters
     escaped, so a label cannot move the cursor or change colours."""
-    lines = [f"talks: {stats.talks}  entities named: {stats.entities}  links: {stats.links}", ""]
+    lines = [
+        f"talks: {stats.talks}  entities named: {stats.entities}  talk-entity links: {stats.links}",
+        "",
+    ]
     lines.append("Top entities by number of talks")
     for kind, ranked in stats.top_entities:
         lines.append(f"  {kind}: " + ", ".join(f"{_safe(r.label)} ({r.talks})" for r in ranked))
