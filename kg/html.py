@@ -26,7 +26,7 @@ from typing import Any
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 
-from kg.ontology import KG, KINDS
+from kg.ontology import KG
 from kg.stats import RELATIONS, TALK_LINKS, compute, english, local_name, to_networkx
 
 # How each kind of node looks: (legend label, vis shape, colour). Talks take their track's colour.
@@ -119,7 +119,7 @@ def page_data(graph: Graph) -> dict[str, Any]:
     ids = {iri: index for index, iri in enumerate(network.nodes)}
     tracks = _tracks(graph)
     track_index = {iri: index for index, (iri, _, _, _) in enumerate(tracks)}
-    positions = _layout(network, graph, ids)
+    positions = _layout(network, graph)
     vis_nodes, details = [], []
     for iri, data in network.nodes(data=True):
         subject = URIRef(iri)
@@ -305,7 +305,7 @@ def _entity(graph: Graph, entity: URIRef, ids: dict[str, int], network: Any) -> 
     }
 
 
-def _layout(network: Any, graph: Graph, ids: dict[str, int]) -> dict[str, tuple[int, int]]:
+def _layout(network: Any, graph: Graph) -> dict[str, tuple[int, int]]:
     """Fixed positions: for a big graph in linear time in the number of talks.
 
     networkx's spring layout (seeded) places a small skeleton: the entities and one anchor per
@@ -346,6 +346,3 @@ def _layout(network: Any, graph: Graph, ids: dict[str, int]) -> dict[str, tuple[
             angle = index * GOLDEN_ANGLE
             positions[talk] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
     return {node: (round(positions[node][0]), round(positions[node][1])) for node in network}
-
-
-__all__ = ["render_html", "page_data", "script_json", "short", "KINDS"]

@@ -242,9 +242,13 @@ def format_stats(stats: Stats) -> str:
         lines.append(
             f"  {_safe(track)}: " + ", ".join(f"{_safe(r.label)} ({r.talks})" for r in ranked)
         )
+    if not stats.techniques_by_track:
+        lines.append("  (no talk names a technique)")
     lines += ["", "Communities of co-mentioned entities (Louvain, seed 42)"]
     for number, members in enumerate(stats.communities, 1):
         lines.append(f"  {number}. " + ", ".join(_safe(member.label) for member in members))
+    if not stats.communities:
+        lines.append("  (no two entities are named by the same talk)")
     return "\n".join(lines)
 
 

@@ -178,13 +178,16 @@ class Chromium:
             self._on_event(message)
 
     # What the tests use.
-    def open(self, path: Path) -> None:
-        """Load a local file and wait for its load event."""
+    def open(self, path: Path, fragment: str = "") -> None:
+        """Load a local file (at `#fragment`) and wait until it has loaded."""
         url = path.resolve().as_uri()
         self.allowed = {url}
         self.events.clear()
-        self.send("Page.navigate", url=url)
-        self.wait_for("document.readyState === 'complete'")
+        self.send("Page.navigate", url="about:blank")
+        self.send("Page.navigate", url=f"{url}#{fragment}" if fragment else url)
+        self.wait_for(
+            f"location.href.startsWith({json.dumps(url)}) && document.readyState === 'complete'"
+        )
 
     def evaluate(self, expression: str, await_promise: bool = False) -> Any:
         result = self.send(

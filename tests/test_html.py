@@ -116,16 +116,17 @@ def test_page_is_the_same_for_the_same_graph_whatever_the_hash_seed(tmp_path: Pa
 def test_a_large_gazetteer_still_lays_out() -> None:
     """Over 500 entities: the skeleton layout then needs networkx's sparse (scipy) code."""
     graph = Graph()
-    talk = URIRef("https://example.org/kg/id/talk/x")
-    graph.add((talk, RDF.type, KG.Talk))
-    for number in range(600):
-        entity = URIRef(f"https://example.org/kg/id/technique/t{number}")
+    for number in range(520):
+        talk = URIRef(f"https://example.org/kg/id/talk/t{number // 20}")
+        entity = URIRef(f"https://example.org/kg/id/technique/e{number}")
+        graph.add((talk, RDF.type, KG.Talk))
         graph.add((entity, RDF.type, KG.Technique))
         graph.add((talk, KG.mentionsTechnique, entity))
     page = page_data(graph)
     positions = {(node["x"], node["y"]) for node in page["vis_nodes"]}
-    assert len(page["vis_nodes"]) == 601
-    assert len(positions) > 590  # spread out, not piled on one spot
+    assert len(page["vis_nodes"]) == 26 + 520
+    assert len(positions) > 500  # spread out, not piled on one spot
+    assert page["settle"] is False
 
 
 # In headless Chromium.
@@ -223,6 +224,13 @@ def test_search_finds_and_focuses_a_node(browser: Chromium, real: Path, query: s
 def test_search_finds_aliases(browser: Chromium, real: Path, query: str, label: str) -> None:
     open_page(browser, real / "graph.html")
     assert browser.evaluate(f"kg.search({json.dumps(query)})")[0] == node_id(browser, label)
+
+
+def test_a_link_to_a_name_opens_its_node(browser: Chromium, real: Path) -> None:
+    browser.open(real / "graph.html", fragment="Zuks")
+    zoox = node_id(browser, "Zoox")
+    browser.wait_for(f"kg.network.getSelectedNodes()[0] === {zoox}")
+    assert browser.evaluate("document.querySelector('#panel h2').textContent") == "Zoox"
 
 
 def test_a_filter_hides_nodes(browser: Chromium, real: Path) -> None:
