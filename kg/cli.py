@@ -211,3 +211,24 @@ def explain(talk: str, inputs: tuple[Path, ...], base_iri: str | None) -> None:
 def _printable(text: str) -> str:
     """Table text is data: control characters are shown escaped, never sent to the terminal."""
     return "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in text)
+
+
+@main.command(epilog="Example:\n\n\b\n  kg stats --graph outputs/talks.ttl")
+@click.option(
+    "--graph",
+    "graph_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("outputs/talks.ttl"),
+    show_default=True,
+    help="The Turtle export to analyse.",
+)
+def stats(graph_path: Path) -> None:
+    """Print graph analytics (networkx): top entities per type, organization x Ray library,
+    techniques per track, communities of co-mentioned entities."""
+    from kg.query import load_graph
+    from kg.stats import compute, format_stats
+
+    try:
+        click.echo(format_stats(compute(load_graph(graph_path))))
+    except KgError as error:
+        raise KgClickError(error) from None

@@ -47,6 +47,7 @@ def build(
     renamed into place, so a reader never sees a half-written file.
     """
     from kg.html import render_html
+    from kg.stats import to_graphml
 
     started = time.perf_counter()
     found = analyse(inputs, event, gazetteers)
@@ -54,6 +55,7 @@ def build(
     graph = to_graph(gazetteer, talks, links, base, find_claims(talks))
     validate(graph)
     contents = {"talks.ttl": serialize(graph), "graph.html": render_html(graph).encode("utf-8")}
+    contents["graph.graphml"] = to_graphml(graph)
     written = write_atomically(output_dir, contents)
     kinds = Counter(gazetteer.entities[key].kind for key in {item.entity for item in links})
     return BuildResult(
