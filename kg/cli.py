@@ -26,7 +26,10 @@ def main() -> None:
     """Build a knowledge graph (RDF and an HTML view) from Markdown tables of conference talks."""
 
 
-@main.command(epilog="Example:\n\n\b\n  kg build --input data/talks.md --output-dir outputs")
+@main.command(
+    epilog="Examples:\n\n\b\n  kg build --input data/talks.md --output-dir outputs\n"
+    "  kg build --check   # in CI: exit 1 if outputs/ is stale"
+)
 @click.option(
     "--input",
     "inputs",
@@ -52,12 +55,18 @@ def main() -> None:
     multiple=True,
     help="Extra gazetteer entries (Turtle, the format of ontology/gazetteer.ttl).",
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 and show the talks and links that differ if the outputs are stale.",
+)
 def build(
     inputs: tuple[Path, ...],
     output_dir: Path,
     base_iri: str | None,
     event: str | None,
     gazetteers: tuple[Path, ...],
+    check: bool,
 ) -> None:
     """Read talks tables and write the graph as Turtle (talks.ttl) and HTML (graph.html)."""
     from kg.ontology import DEFAULT_BASE
@@ -66,9 +75,22 @@ def build(
     if base_iri is not None and not base_iri.endswith(("/", "#")):
         raise click.BadParameter("must end in / or #", param_hint="--base-iri")
     try:
-        result = run_build(list(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers)
+        result = run_build(
+            list(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers, write=not check
+        )
     except KgError as error:
         raise KgClickError(error) from None
+    if check:
+        from kg.diff import stale_outputs
+
+        stale = stale_outputs(output_dir, result.contents)
+        for line in stale:
+            click.echo(line)
+        if stale:
+            click.echo("stale: run kg build with the same options to update the outputs")
+            raise click.exceptions.Exit(1)
+        click.echo(f"up to date: {', '.join(str(output_dir / name) for name in result.contents)}")
+        return
     click.echo(f"talks: {result.talks}")
     for kind, count in result.entities.items():
         click.echo(f"entities: {kind}: {count}")

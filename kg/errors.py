@@ -6,11 +6,11 @@ class KgError(Exception):
 
 
 class TableParseError(KgError):
-    """The talks table is malformed at `path:line`."""
+    """The talks table is malformed at `path:line` (line 0: the file as a whole)."""
 
     def __init__(self, path: str, line: int, message: str) -> None:
         self.path, self.line, self.message = path, line, message
-        super().__init__(f"{path}:{line}: {message}")
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
 
 
 class ValidationError(KgError):

@@ -77,6 +77,7 @@ def build_nlp(gazetteer: Gazetteer) -> object:
     from spacy.attrs import NORM
 
     nlp = spacy.blank("zh")
+    nlp.max_length = 10**9  # rule-based only: no parser or NER, so long cells are safe
     nlp.vocab.lex_attr_getters[NORM] = _norm  # type: ignore[attr-defined]
     nlp.tokenizer = MixedScriptTokenizer(nlp.vocab)
     ruler = nlp.add_pipe(
@@ -168,12 +169,15 @@ def _longest_per_kind(
     return sorted(kept, key=lambda m: (m[0], m[1], m[2].key))
 
 
-def sentence_at(text: str, offset: int) -> str:
-    """The sentence of `text` that holds the character at `offset`."""
-    for match in SENTENCE.finditer(text):
-        if match.start() <= offset < match.end():
+def sentence_at(text: str, offset: int, reach: int = 500) -> str:
+    """The sentence of `text` that holds the character at `offset`, looking at most `reach`
+    characters either side (a huge cell without punctuation must not make every mention quadratic)."""
+    start = max(0, offset - reach)
+    window = text[start : offset + reach]
+    for match in SENTENCE.finditer(window):
+        if match.start() <= offset - start < match.end():
             return match.group().strip()
-    return text.strip()
+    return window.strip()
 
 
 def presenter_clause(talk: Talk) -> tuple[int, int] | None:

@@ -28,6 +28,7 @@ class BuildResult:
     triples: int
     seconds: float
     outputs: tuple[Path, ...] = field(default=())
+    contents: dict[str, bytes] = field(default_factory=dict)
 
 
 def build(
@@ -36,11 +37,13 @@ def build(
     base: str = DEFAULT_BASE,
     event: str | None = None,
     gazetteers: tuple[Path, ...] = (),
+    write: bool = True,
 ) -> BuildResult:
     """Build the graph of `inputs` and write `talks.ttl` and `graph.html` to `output_dir`.
 
     Nothing is written unless the whole build and its SHACL check succeed; then each output is
-    renamed into place, so a reader never sees a half-written file.
+    renamed into place, so a reader never sees a half-written file. With `write=False` nothing is
+    written at all: the result's `contents` holds the bytes (for `kg build --check`).
     """
     from kg.html import render_html
 
@@ -53,7 +56,7 @@ def build(
     graph = to_graph(gazetteer, talks, links, base)
     validate(graph)
     contents = {"talks.ttl": serialize(graph), "graph.html": render_html(graph).encode("utf-8")}
-    written = write_atomically(output_dir, contents)
+    written = write_atomically(output_dir, contents) if write else ()
     kinds = Counter(gazetteer.entities[key].kind for key in {item.entity for item in links})
     return BuildResult(
         talks=len(talks),
@@ -62,6 +65,7 @@ def build(
         triples=len(graph),
         seconds=time.perf_counter() - started,
         outputs=written,
+        contents=contents,
     )
 
 
@@ -94,16 +98,17 @@ def write_atomically(directory: Path, contents: dict[str, bytes]) -> tuple[Path,
     try:
         for name, data in contents.items():
             handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+            staged.append((temporary, directory / name))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            staged.append((temporary, directory / name))
+        for temporary, target in staged:
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
     except OSError as error:
-        for temporary, _ in staged:
-            os.unlink(temporary)
         raise KgError(f"{directory}: cannot write the outputs ({error.strerror})") from None
-    for temporary, target in staged:
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
+    finally:
+        for temporary, _ in staged:  # only those not renamed into place are still there
+            Path(temporary).unlink(missing_ok=True)
     return tuple(target for _, target in staged)
