@@ -8,8 +8,10 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph
 from rdflib.term import Node
 
+from kg.errors import KgError
 from kg.ontology import KG, KINDS, PROV
 
+NAMESPACES = Graph().namespace_manager  # rdf:, rdfs:, skos:, prov: ...
 # The properties that link a talk to an entity (the export contract).
 LINKS = frozenset({KG.presentedBy, *(prop for _, prop in KINDS.values())})
 # Where a talk came from: a row moving down the table changes these, not the talk.
@@ -33,17 +35,18 @@ def stale_outputs(output_dir: Path, contents: dict[str, bytes]) -> list[str]:
             continue
         lines.append(f"{path}: stale")
         if name == "talks.ttl":
-            lines += ["  " + line for line in _turtle_changes(existing, data)]
+            lines += ["  " + line for line in _turtle_changes(path, data)]
     return lines
 
 
-def _turtle_changes(old_bytes: bytes, new_bytes: bytes) -> list[str]:
-    new = Graph().parse(data=new_bytes, format="turtle")
+def _turtle_changes(path: Path, data: bytes) -> list[str]:
+    from kg.query import load_graph
+
     try:
-        old = Graph().parse(data=old_bytes, format="turtle")
-    except Exception as error:  # rdflib raises many kinds for a corrupt file
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return [f"the file on disk is not readable Turtle ({first})"]
+        old = load_graph(path)
+    except KgError as error:
+        return [str(error)]
+    new = Graph().parse(data=data, format="turtle")
     return graph_changes(old, new) or ["same graph; only the bytes differ"]
 
 
@@ -111,4 +114,6 @@ def _label(graph: Graph, node: Node) -> str:
 
 def _local(prop: Node) -> str:
     text = str(prop)
-    return "kg:" + text[len(str(KG._NS)) :] if text.startswith(str(KG._NS)) else text
+    if text.startswith(str(KG._NS)):
+        return "kg:" + text[len(str(KG._NS)) :]
+    return prop.n3(NAMESPACES)

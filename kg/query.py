@@ -33,6 +33,18 @@ def load_graph(path: Path) -> Graph:
             f"{path}:{error.lines + 1}: not valid Turtle ({_printable(error._why)}); "
             "rebuild it with `kg build`"
         ) from None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise KgError(
+            f"{path}:{line}: not UTF-8 (byte 0x{error.object[error.start]:02x}); "
+            "rebuild it with `kg build`"
+        ) from None
+    except (IndexError, AssertionError):  # how rdflib's parser meets the end of a cut-short file
+        last = path.read_bytes().rstrip(b"\n").count(b"\n") + 1
+        raise KgError(
+            f"{path}:{last}: not valid Turtle (the file ends inside a statement: cut short?); "
+            "rebuild it with `kg build`"
+        ) from None
     except Exception as error:  # rdflib raises many kinds for a corrupt file
         raise KgError(
             f"{path}: not a readable Turtle file ({_printable(_first_line(error))}); "
