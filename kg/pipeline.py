@@ -76,10 +76,16 @@ def read_talks(inputs: list[Path], event: str | None = None) -> list[Talk]:
     for path in inputs:
         for talk in read_table(path, event):
             first = seen.setdefault(str(talk_iri("", talk)), talk)
-            if first is not talk:
+            if first is not talk and first.title.casefold() == talk.title.casefold():
                 raise KgError(
                     f'{talk.source}:{talk.line}: the talk "{talk.title}" is already at '
                     f"{first.source}:{first.line}; remove one"
+                )
+            if first is not talk:
+                raise KgError(
+                    f'{talk.source}:{talk.line}: the talk "{talk.title}" gets the same IRI as '
+                    f'"{first.title}" at {first.source}:{first.line}; make the titles differ in '
+                    "more than case and punctuation"
                 )
             talks.append(talk)
     return talks
