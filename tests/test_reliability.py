@@ -175,14 +175,17 @@ def test_kill_at_each_stage_leaves_previous_outputs(
 
 @pytest.fixture(scope="module")
 def build_seconds(tmp_path_factory: pytest.TempPathFactory) -> float:
-    """How long a whole `python -m kg build` of the real table takes here."""
-    started = time.monotonic()
-    reference = kg_build("--input", str(TALKS), "--output-dir", str(tmp_path_factory.mktemp("o")))
-    assert reference.wait() == 0
-    return time.monotonic() - started
+    """How long a whole `python -m kg build` of the real table takes here (the faster of two)."""
+    times = []
+    for _ in range(2):
+        started = time.monotonic()
+        child = kg_build("--input", str(TALKS), "--output-dir", str(tmp_path_factory.mktemp("o")))
+        assert child.wait() == 0
+        times.append(time.monotonic() - started)
+    return min(times)
 
 
-@pytest.mark.parametrize("fraction", [0.1, 0.35, 0.6])
+@pytest.mark.parametrize("fraction", [0.1, 0.3, 0.5])
 def test_kill_real_build_mid_way_leaves_previous_outputs(
     previous: dict[str, bytes], build_seconds: float, fraction: float
 ) -> None:
