@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.errors import KgError, ValidationError
+from kg.errors import KgError, ValidationError, printable
 
 
 class KgClickError(click.ClickException):
@@ -44,7 +44,10 @@ def main() -> None:
     """Build a knowledge graph (RDF and an HTML view) from Markdown tables of conference talks."""
 
 
-@main.command(epilog="Example:\n\n\b\n  kg build --input data/talks.md --output-dir outputs")
+@main.command(
+    epilog="Examples:\n\n\b\n  kg build --input data/talks.md --output-dir outputs\n"
+    "  kg build --check   # in CI: exit 1 if outputs/ is stale"
+)
 @INPUTS
 @click.option(
     "--output-dir",
@@ -56,12 +59,18 @@ def main() -> None:
 @click.option("--base-iri", default=None, help="Base of the instance IRIs (ends in / or #).")
 @click.option("--event", default=None, help="The event of talks whose title names none.")
 @GAZETTEERS
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 and show the talks and links that differ if the outputs are stale.",
+)
 def build(
     inputs: tuple[Path, ...],
     output_dir: Path,
     base_iri: str | None,
     event: str | None,
     gazetteers: tuple[Path, ...],
+    check: bool,
 ) -> None:
     """Read talks tables and write the graph as Turtle (talks.ttl) and HTML (graph.html)."""
     from kg.ontology import DEFAULT_BASE
@@ -70,9 +79,22 @@ def build(
     if base_iri is not None and not base_iri.endswith(("/", "#")):
         raise click.BadParameter("must end in / or #", param_hint="--base-iri")
     try:
-        result = run_build(list(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers)
+        result = run_build(
+            list(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers, write=not check
+        )
     except KgError as error:
         raise KgClickError(error) from None
+    if check:
+        from kg.diff import stale_outputs
+
+        stale = stale_outputs(output_dir, result.contents)
+        for line in stale:
+            click.echo(line)
+        if stale:
+            click.echo("stale: run kg build with the same options to update the outputs")
+            raise click.exceptions.Exit(1)
+        click.echo(f"up to date: {', '.join(str(output_dir / name) for name in result.contents)}")
+        return
     click.echo(f"talks: {result.talks}")
     for kind, count in result.entities.items():
         click.echo(f"entities: {kind}: {count}")
@@ -118,9 +140,13 @@ def query(sparql: str, graph_path: Path, fmt: str) -> None:
     try:
         text = _query_text(sparql)
         graph = load_graph(graph_path)
-        click.echo(_printable(format_result(run_query(graph, text), fmt, graph)))
+        click.echo(_shown(format_result(run_query(graph, text), fmt, graph)))
     except KgError as error:
         raise KgClickError(error) from None
+
+
+def _shown(text: str) -> str:
+    return printable(text, keep="\n")
 
 
 def _query_text(sparql: str) -> str:
@@ -183,7 +209,7 @@ def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...]) -> None:
         found = analyse(list(inputs), None, gazetteers)
     except KgError as error:
         raise KgClickError(error) from None
-    click.echo(_printable(format_candidates(find(found.gazetteer, found.talks, found.mentions))))
+    click.echo(_shown(format_candidates(find(found.gazetteer, found.talks, found.mentions))))
 
 
 @main.command(
@@ -203,14 +229,9 @@ def explain(talk: str, inputs: tuple[Path, ...], base_iri: str | None) -> None:
     base = base_iri or DEFAULT_BASE
     try:
         found = analyse(list(inputs))
-        click.echo(_printable(account(found, find_talk(found, talk, base), base)))
+        click.echo(_shown(account(found, find_talk(found, talk, base), base)))
     except KgError as error:
         raise KgClickError(error) from None
-
-
-def _printable(text: str) -> str:
-    """Table text is data: control characters are shown escaped, never sent to the terminal."""
-    return "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in text)
 
 
 @main.command(epilog="Example:\n\n\b\n  kg stats --graph outputs/talks.ttl")

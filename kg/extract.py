@@ -80,6 +80,7 @@ def build_nlp(gazetteer: Gazetteer) -> object:
     from spacy.attrs import NORM
 
     nlp = spacy.blank("zh")
+    nlp.max_length = 10**9  # rule-based only: no parser or NER, so long cells are safe
     nlp.vocab.lex_attr_getters[NORM] = _norm  # type: ignore[attr-defined]
     nlp.tokenizer = MixedScriptTokenizer(nlp.vocab)
     ruler = nlp.add_pipe(
@@ -175,14 +176,17 @@ def _longest_per_kind(
     ]
 
 
-def sentence_at(text: str, offset: int) -> str:
-    """The sentence of `text` that holds the character at `offset`."""
-    for match in SENTENCE.finditer(text):
-        if match.start() <= offset < match.end():
+def sentence_at(text: str, offset: int, reach: int = 500) -> str:
+    """The sentence of `text` that holds the character at `offset`, looking at most `reach`
+    characters either side (a huge cell without punctuation must not make every mention quadratic)."""
+    start = max(0, offset - reach)
+    window = text[start : offset + reach]
+    for match in SENTENCE.finditer(window):
+        if match.start() <= offset - start < match.end():
             sentence = match.group().strip()
             marker = PART_MARKER.match(sentence)
             return sentence[marker.end() :] if marker else sentence
-    return text.strip()
+    return window.strip()
 
 
 def presenter_clause(talk: Talk) -> tuple[int, int] | None:

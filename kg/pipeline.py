@@ -18,9 +18,6 @@ from kg.rdf import serialize, talk_iri, to_graph, validate
 from kg.speakers import find_speakers
 from kg.table import Talk, read_table
 
-OUTPUTS = ("talks.ttl", "graph.html")
-
-
 @dataclass(frozen=True)
 class BuildResult:
     """What a build made, for the CLI to print."""
@@ -32,6 +29,7 @@ class BuildResult:
     seconds: float
     candidates: int
     outputs: tuple[Path, ...] = field(default=())
+    contents: dict[str, bytes] = field(default_factory=dict)
 
 
 def build(
@@ -40,11 +38,13 @@ def build(
     base: str = DEFAULT_BASE,
     event: str | None = None,
     gazetteers: tuple[Path, ...] = (),
+    write: bool = True,
 ) -> BuildResult:
     """Build the graph of `inputs` and write `talks.ttl` and `graph.html` to `output_dir`.
 
     Nothing is written unless the whole build and its SHACL check succeed; then each output is
-    renamed into place, so a reader never sees a half-written file.
+    renamed into place, so a reader never sees a half-written file. With `write=False` nothing is
+    written at all: the result's `contents` holds the bytes (for `kg build --check`).
     """
     from kg.html import render_html
     from kg.stats import to_graphml
@@ -56,7 +56,7 @@ def build(
     validate(graph)
     contents = {"talks.ttl": serialize(graph), "graph.html": render_html(graph).encode("utf-8")}
     contents["graph.graphml"] = to_graphml(graph)
-    written = write_atomically(output_dir, contents)
+    written = write_atomically(output_dir, contents) if write else ()
     kinds = Counter(gazetteer.entities[key].kind for key in {item.entity for item in links})
     return BuildResult(
         talks=len(talks),
@@ -66,6 +66,7 @@ def build(
         triples=len(graph),
         seconds=time.perf_counter() - started,
         outputs=written,
+        contents=contents,
     )
 
 
@@ -98,10 +99,16 @@ def read_talks(inputs: list[Path], event: str | None = None) -> list[Talk]:
     for path in inputs:
         for talk in read_table(path, event):
             first = seen.setdefault(str(talk_iri("", talk)), talk)
-            if first is not talk:
+            if first is not talk and first.title.casefold() == talk.title.casefold():
                 raise KgError(
                     f'{talk.source}:{talk.line}: the talk "{talk.title}" is already at '
                     f"{first.source}:{first.line}; remove one"
+                )
+            if first is not talk:
+                raise KgError(
+                    f'{talk.source}:{talk.line}: the talk "{talk.title}" gets the same IRI as '
+                    f'"{first.title}" at {first.source}:{first.line}; make the titles differ in '
+                    "more than case and punctuation"
                 )
             talks.append(talk)
     return talks
@@ -120,16 +127,17 @@ def write_atomically(directory: Path, contents: dict[str, bytes]) -> tuple[Path,
     try:
         for name, data in contents.items():
             handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+            staged.append((temporary, directory / name))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            staged.append((temporary, directory / name))
+        for temporary, target in staged:
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
     except OSError as error:
-        for temporary, _ in staged:
-            os.unlink(temporary)
         raise KgError(f"{directory}: cannot write the outputs ({error.strerror})") from None
-    for temporary, target in staged:
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
+    finally:
+        for temporary, _ in staged:  # only those not renamed into place are still there
+            Path(temporary).unlink(missing_ok=True)
     return tuple(target for _, target in staged)

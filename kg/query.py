@@ -11,36 +11,93 @@ from pathlib import Path
 from rdflib import Graph, Literal
 from rdflib.query import Result
 
-from kg.errors import KgError
+from kg.errors import KgError, printable
 
-UPDATE = re.compile(
-    r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE | re.MULTILINE
-)
+# What may come before a query's first keyword: spaces, comments, PREFIX and BASE declarations.
+PROLOGUE = re.compile(r"\s+|#[^\n]*|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>")
+UPDATE = re.compile(r"(?i)(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b")
+PARSE_POSITION = re.compile(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$")
 
 
 def load_graph(path: Path) -> Graph:
     """Parse a Turtle export; a missing or corrupt file is a `KgError`."""
     if not path.is_file():
         raise KgError(f"{path}: no such graph file (run `kg build` first, or pass --graph)")
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
     graph = Graph()
     try:
         graph.parse(path, format="turtle")
+    except BadSyntax as error:
+        raise KgError(
+            f"{path}:{error.lines + 1}: not valid Turtle ({printable(error._why)}); "
+            "rebuild it with `kg build`"
+        ) from None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise KgError(
+            f"{path}:{line}: not UTF-8 (byte 0x{error.object[error.start]:02x}); "
+            "rebuild it with `kg build`"
+        ) from None
+    except (IndexError, AssertionError):  # how rdflib's parser meets the end of a cut-short file
+        last = path.read_bytes().rstrip(b"\n").count(b"\n") + 1
+        raise KgError(
+            f"{path}:{last}: not valid Turtle (the file ends inside a statement: cut short?); "
+            "rebuild it with `kg build`"
+        ) from None
     except Exception as error:  # rdflib raises many kinds for a corrupt file
-        raise KgError(f"{path}: not a readable Turtle file ({_first_line(error)})") from None
+        raise KgError(
+            f"{path}: not a readable Turtle file ({printable(_first_line(error))}); "
+            "rebuild it with `kg build`"
+        ) from None
     return graph
 
 
 def run_query(graph: Graph, sparql: str) -> Result:
-    """Answer a SELECT, ASK or CONSTRUCT query; updates are refused."""
-    body = re.sub(r"#[^\n]*", "", sparql)
-    if UPDATE.search(re.sub(r"^\s*(PREFIX|BASE)\b[^\n]*", "", body, flags=re.I | re.M)):
+    """Answer a SELECT, ASK, CONSTRUCT or DESCRIBE query over `graph` alone: updates, and
+    queries that would read other data (FROM, SERVICE), are refused."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    if is_update(sparql):
         raise KgError(
             "update queries (INSERT, DELETE, LOAD, CLEAR ...) are refused: kg query is read-only"
         )
     try:
-        return graph.query(sparql)
-    except Exception as error:  # pyparsing and rdflib raise many kinds
-        raise KgError(f"bad SPARQL query: {_first_line(error)}") from None
+        tree = parseQuery(sparql)
+    except ParseException as error:
+        what = PARSE_POSITION.sub("", str(error))
+        raise KgError(
+            f"bad SPARQL query at line {error.lineno}, column {error.col}: {printable(what)}"
+        ) from None
+    for part, keyword in (("DatasetClause", "FROM"), ("ServiceGraphPattern", "SERVICE")):
+        if _uses(tree, part):
+            raise KgError(f"{keyword} is refused: kg query reads only the --graph file")
+    try:
+        return graph.query(translateQuery(tree, initNs=dict(graph.namespaces())))
+    except Exception as error:  # rdflib raises many kinds (an unknown prefix, a bad function)
+        raise KgError(f"bad SPARQL query: {printable(_first_line(error))}") from None
+
+
+def is_update(sparql: str) -> bool:
+    """True if the first keyword after the prologue (comments, PREFIX, BASE) starts an update."""
+    position = 0
+    while (match := PROLOGUE.match(sparql, position)) and match.end() > position:
+        position = match.end()
+    return UPDATE.match(sparql, position) is not None
+
+
+def _uses(tree: object, name: str) -> bool:
+    from rdflib.plugins.sparql.algebra import traverse
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: list[object] = []
+    traverse(
+        tree,
+        visitPre=lambda n: found.append(n) if isinstance(n, CompValue) and n.name == name else None,
+    )
+    return bool(found)
 
 
 def _first_line(error: Exception) -> str:
