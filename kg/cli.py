@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.errors import KgError, ValidationError
+from kg.errors import KgError, ValidationError, printable
 
 
 class KgClickError(click.ClickException):
@@ -18,6 +18,24 @@ class KgClickError(click.ClickException):
         super().__init__(str(error))
         # 1: the data failed a check (SHACL); 2: bad input or usage.
         self.exit_code = 1 if isinstance(error, ValidationError) else 2  # type: ignore[misc]
+
+
+INPUTS = click.option(
+    "--input",
+    "inputs",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    default=[Path("data/talks.md")],
+    show_default=True,
+    help="A talks table (Markdown), or a folder of them (every *.md). Repeat for several.",
+)
+GAZETTEERS = click.option(
+    "--gazetteer",
+    "gazetteers",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    help="Extra gazetteer entries (Turtle, the format of ontology/gazetteer.ttl).",
+)
 
 
 @click.group(
@@ -30,17 +48,10 @@ def main() -> None:
 
 @main.command(
     epilog="Examples:\n\n\b\n  kg build --input data/talks.md --output-dir outputs\n"
+    "  kg build --check   # in CI: exit 1 if outputs/ is stale\n"
     "  kg build --input tables/ --jobs 2 --no-html"
 )
-@click.option(
-    "--input",
-    "inputs",
-    type=click.Path(path_type=Path),
-    multiple=True,
-    default=[Path("data/talks.md")],
-    show_default=True,
-    help="A talks table (Markdown), or a folder of them (every *.md). Repeat for several.",
-)
+@INPUTS
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -50,12 +61,11 @@ def main() -> None:
 )
 @click.option("--base-iri", default=None, help="Base of the instance IRIs (ends in / or #).")
 @click.option("--event", default=None, help="The event of talks whose title names none.")
+@GAZETTEERS
 @click.option(
-    "--gazetteer",
-    "gazetteers",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    multiple=True,
-    help="Extra gazetteer entries (Turtle, the format of ontology/gazetteer.ttl).",
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 and show the talks and links that differ if the outputs are stale.",
 )
 @click.option(
     "--jobs",
@@ -74,7 +84,7 @@ def main() -> None:
 @click.option(
     "--html/--no-html",
     default=None,
-    help="Draw graph.html (default: only for builds of up to 500 talks).",
+    help="Write graph.html and graph.graphml (default: only for builds of up to 500 talks).",
 )
 def build(
     inputs: tuple[Path, ...],
@@ -82,6 +92,7 @@ def build(
     base_iri: str | None,
     event: str | None,
     gazetteers: tuple[Path, ...],
+    check: bool,
     jobs: int,
     engine: str,
     html: bool | None,
@@ -95,15 +106,30 @@ def build(
     try:
         result = run_build(
             list(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers,
-            jobs, engine, html, _progress_bar(),
+            write=not check, jobs=jobs, engine=engine, html=html, progress=_progress_bar(),
         )  # fmt: skip
     except KgError as error:
         raise KgClickError(error) from None
+    if check:
+        from kg.diff import stale_outputs
+
+        stale = stale_outputs(output_dir, result.contents)
+        for line in stale:
+            click.echo(line)
+        if stale:
+            click.echo("stale: run kg build with the same options to update the outputs")
+            raise click.exceptions.Exit(1)
+        click.echo(f"up to date: {', '.join(str(output_dir / name) for name in result.contents)}")
+        return
     click.echo(f"talks: {result.talks}")
     for kind, count in result.entities.items():
         click.echo(f"entities: {kind}: {count}")
     click.echo(f"links: {result.links}")
     click.echo(f"triples: {result.triples}")
+    if result.candidates:
+        click.echo(
+            f"candidates: {result.candidates} names the gazetteer does not know (see kg candidates)"
+        )
     for path in result.outputs:
         click.echo(f"wrote {path}")
     click.echo(f"seconds: {result.seconds:.2f}")
@@ -112,7 +138,7 @@ def build(
 @main.command(
     epilog="Examples:\n\n\b\n"
     "  kg query 'SELECT ?title WHERE { ?t a kg:Talk ; rdfs:label ?title }'\n"
-    "  kg query queries/ray-serve.rq --format csv"
+    "  kg query queries/ray-serve-organizations.rq --format csv"
 )
 @click.argument("sparql")
 @click.option(
@@ -142,19 +168,18 @@ def query(sparql: str, graph_path: Path, fmt: str, engine: str) -> None:
 
     The prefixes of the export (kg:, rdfs:, skos:, ...) are known without PREFIX lines.
     """
-    from kg.query import format_result, load_graph, refuse_update, run_query
-    from kg.store import PERSIST_BYTES
-    from kg.store import query as oxigraph_query
+    from kg import store
+    from kg.query import format_result, load_graph, run_query
 
     try:
         text = _query_text(sparql)
-        big = graph_path.is_file() and graph_path.stat().st_size >= PERSIST_BYTES
+        big = graph_path.is_file() and graph_path.stat().st_size >= store.PERSIST_BYTES
         if engine == "oxigraph" or (engine == "auto" and big):
-            refuse_update(text)
-            result = oxigraph_query(graph_path, text)
+            result, prefixes = store.query(graph_path, text), store.namespaces(graph_path)
         else:
-            result = run_query(load_graph(graph_path), text)
-        click.echo(format_result(result, fmt))
+            prefixes = load_graph(graph_path)
+            result = run_query(prefixes, text)
+        click.echo(_shown(format_result(result, fmt, prefixes)))
     except KgError as error:
         raise KgClickError(error) from None
 
@@ -175,6 +200,10 @@ def _progress_bar() -> Callable[[int, int], None] | None:
     return show
 
 
+def _shown(text: str) -> str:
+    return printable(text, keep="\n")
+
+
 def _query_text(sparql: str) -> str:
     if "{" in sparql or not Path(sparql).exists():
         return sparql
@@ -182,6 +211,103 @@ def _query_text(sparql: str) -> str:
         return Path(sparql).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise KgError(f"{sparql}: cannot read the query file ({error})") from None
+
+
+@main.command(
+    "eval",
+    epilog="Example:\n\n\b\n  kg eval --gold data/talks.gold.tsv --input data/talks.md",
+)
+@click.option(
+    "--gold",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("data/talks.gold.tsv"),
+    show_default=True,
+    help="The hand-made annotation (TSV: line type name affiliation evidence).",
+)
+@click.option(
+    "--input",
+    "inputs",
+    type=click.Path(path_type=Path),
+    default=Path("data/talks.md"),
+    show_default=True,
+    help="The table the annotation is of.",
+)
+@click.option("--summary-only", is_flag=True, help="Print the figures without the misses.")
+def evaluate(gold: Path, inputs: Path, summary_only: bool) -> None:
+    """Score the extractor against an annotation: precision, recall and F1 per type, and every
+    miss and wrong link."""
+    from kg.evaluate import evaluate as score
+    from kg.evaluate import read_gold, report
+    from kg.pipeline import analyse
+
+    try:
+        rows = read_gold(gold)
+        found = analyse([inputs])
+    except KgError as error:
+        raise KgClickError(error) from None
+    click.echo(report(score(found.gazetteer, found.links, rows), details=not summary_only))
+
+
+@main.command(
+    epilog="Example:\n\n\b\n  kg candidates --input data/talks.md",
+)
+@INPUTS
+@GAZETTEERS
+def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...]) -> None:
+    """List names the text marks as names but the gazetteer does not know, with counts and
+    evidence: candidates to add to ontology/gazetteer.ttl."""
+    from kg.discover import candidates as find
+    from kg.discover import format_candidates
+    from kg.pipeline import analyse
+
+    try:
+        found = analyse(list(inputs), None, gazetteers)
+    except KgError as error:
+        raise KgClickError(error) from None
+    click.echo(_shown(format_candidates(find(found.gazetteer, found.talks, found.mentions))))
+
+
+@main.command(
+    epilog="Example:\n\n\b\n  kg explain 'Workday'",
+)
+@click.argument("talk")
+@INPUTS
+@click.option("--base-iri", default=None, help="Base of the instance IRIs, as given to kg build.")
+def explain(talk: str, inputs: tuple[Path, ...], base_iri: str | None) -> None:
+    """Print every link of one talk (a part of its title, or its IRI) with its evidence: field,
+    offsets, matched words, sentence, and the gazetteer label that matched."""
+    from kg.explain import explain as account
+    from kg.explain import find_talk
+    from kg.ontology import DEFAULT_BASE
+    from kg.pipeline import analyse
+
+    base = base_iri or DEFAULT_BASE
+    try:
+        found = analyse(list(inputs))
+        click.echo(_shown(account(found, find_talk(found, talk, base), base)))
+    except KgError as error:
+        raise KgClickError(error) from None
+
+
+@main.command(epilog="Example:\n\n\b\n  kg stats --graph outputs/talks.ttl")
+@click.option(
+    "--graph",
+    "graph_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("outputs/talks.ttl"),
+    show_default=True,
+    help="The Turtle export to analyse.",
+)
+def stats(graph_path: Path) -> None:
+    """Print graph analytics (networkx): top entities per type, organization x Ray library,
+    techniques per track, communities of co-mentioned entities."""
+    from kg.query import load_graph
+    from kg.stats import compute, format_stats
+
+    try:
+        click.echo(format_stats(compute(load_graph(graph_path))))
+    except KgError as error:
+        raise KgClickError(error) from None
 
 
 @main.command(

@@ -1,21 +1,29 @@
-"""Run extraction, linking and Turtle rendering over chunks of talks: in this process, in worker
-processes (`--jobs N`), or on a Ray cluster (`--engine ray`).
+"""Run a big build's stages over chunks of talks: in this process, in worker processes
+(`--jobs N`), or on a Ray cluster (`--engine ray`).
 
-A chunk's result depends on its talks only, and the export sorts every block, so the output is
-the same bytes whatever the engine, the number of workers or the order chunks finish in.
+Each chunk goes through the stages of `kg.pipeline.find_links` (extract -> speakers -> link), then
+claims and rendering (kg.turtle), and checks its own nodes (kg.shacl). A chunk's result depends on
+its talks only, with one exception: a speaker found in several chunks is, as in a build in one
+piece, the person of its last finding; a chunk that linked such a person differently is done
+again once all people are known. The export sorts every block, so the bytes are the same whatever
+the engine, the number of workers or the order chunks finish in.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.extract import Link, build_nlp, extract, link
-from kg.ontology import Gazetteer, load_gazetteer
+from kg.claims import find_claims
+from kg.discover import candidates
+from kg.extract import Link, build_nlp
+from kg.ontology import Entity, Gazetteer, load_gazetteer
+from kg.shacl import Report
 from kg.table import Talk
-from kg.turtle import Chunk, Renderer
+from kg.turtle import Chunk, Renderer, Runs
 
 CHUNK_TALKS = 500
 ENGINES = ("local", "ray")
@@ -27,16 +35,35 @@ class Settings:
 
     gazetteers: tuple[Path, ...]
     base: str
-    keep_links: bool = False  # return the links too (small builds draw HTML from them)
+    keep_links: bool = False  # return the links too (for graph.html and graph.graphml)
 
 
 @dataclass
 class Result:
-    """A chunk rendered, with its links when the settings ask for them."""
+    """A chunk rendered, with the people found in it, its candidate names (kind, name) and, when
+    the settings ask for them, its links."""
 
+    index: int
     chunk: Chunk
     talks: int
+    people: dict[str, Entity]
+    candidates: set[tuple[str, str]]
     links: list[Link]
+
+
+@dataclass
+class Merged:
+    """Every chunk's results together, the chunks' Turtle blocks in `runs`."""
+
+    runs: Runs
+    people: dict[str, Entity] = field(default_factory=dict)
+    refs: Counter[str] = field(default_factory=Counter)
+    roles: set[tuple[str, str]] = field(default_factory=set)
+    report: Report = field(default_factory=Report)
+    links: list[Link] = field(default_factory=list)
+    candidates: set[tuple[str, str]] = field(default_factory=set)
+    links_count: int = 0
+    triples: int = 0
 
 
 _PREPARED: dict[Settings, tuple[Gazetteer, object, Renderer]] = {}
@@ -50,17 +77,25 @@ def prepare(settings: Settings, gazetteer: Gazetteer | None = None) -> None:
         _PREPARED[settings] = (gazetteer, nlp, Renderer(gazetteer, settings.base))
 
 
-def process(settings: Settings, talks: list[Talk]) -> Result:
-    """Extract, link and render one chunk of talks, and check it against the shapes."""
+def process(
+    settings: Settings, index: int, talks: list[Talk], people: dict[str, Entity] | None = None
+) -> Result:
+    """Find, link and render one chunk of talks, and check its nodes against the shapes.
+    `people`: the people of the whole build, when they are known (see the module docstring)."""
+    from kg.pipeline import find_links
+
     prepare(settings)
     gazetteer, nlp, renderer = _PREPARED[settings]
-    mentions = extract(nlp, gazetteer, talks)
-    links = link(gazetteer, talks, mentions)
-    chunk = renderer.render(talks, links)
-    return Result(chunk, len(talks), links if settings.keep_links else [])
+    found = find_links(nlp, gazetteer, talks, people or {})
+    chunk = renderer.render(talks, found.links, find_claims(talks))
+    # Against the gazetteer without people: people found in other chunks are dropped when merged.
+    names = {(c.kind, c.name) for c in candidates(gazetteer, talks, found.mentions)}
+    kept = found.links if settings.keep_links else []
+    return Result(index, chunk, len(talks), found.people, names, kept)
 
 
-def chunked(talks: list[Talk], size: int = CHUNK_TALKS) -> list[list[Talk]]:
+def chunked(talks: list[Talk], size: int | None = None) -> list[list[Talk]]:
+    size = size or CHUNK_TALKS
     return [talks[i : i + size] for i in range(0, len(talks), size)]
 
 
@@ -68,11 +103,13 @@ def run(
     settings: Settings,
     gazetteer: Gazetteer,
     talks: list[Talk],
+    spill: Path,
     jobs: int = 1,
     engine: str = "local",
     progress: Callable[[int, int], None] | None = None,
-) -> Iterator[Result]:
-    """The chunks of `talks`, processed; `progress` hears (talks done in a chunk, all talks)."""
+) -> Merged:
+    """Process every chunk of `talks` and merge the results; blocks are spilled to `spill`.
+    `progress` hears (talks done in a chunk, all talks)."""
     chunks = chunked(talks)
     prepare(settings, gazetteer)
     if engine == "ray":
@@ -80,13 +117,36 @@ def run(
 
         results: Iterator[Result] = run_on_ray(settings, chunks, jobs)
     elif jobs <= 1 or len(chunks) <= 1:
-        results = (process(settings, chunk) for chunk in chunks)
+        results = (process(settings, index, chunk) for index, chunk in enumerate(chunks))
     else:
         results = _pool(settings, chunks, jobs)
+    merged = Merged(Runs(spill))
+    done: dict[int, Result] = {}
     for result in results:
+        merged.runs.add(result.index, result.chunk.blocks)
+        result.chunk.blocks = []
+        done[result.index] = result
         if progress:
             progress(result.talks, len(talks))
-        yield result
+    for index in sorted(done):  # a later finding of a person wins, as in kg.speakers
+        merged.people.update(done[index].people)
+    for index, result in sorted(done.items()):
+        if any(merged.people[key] != person for key, person in result.people.items()):
+            result = process(settings, index, chunks[index], merged.people)
+            merged.runs.add(index, result.chunk.blocks)
+        _merge(merged, result)
+    return merged
+
+
+def _merge(merged: Merged, result: Result) -> None:
+    chunk = result.chunk
+    merged.refs.update(chunk.refs)
+    merged.roles |= chunk.roles
+    merged.report.merge(chunk.report)
+    merged.links += result.links
+    merged.candidates |= result.candidates
+    merged.links_count += chunk.links
+    merged.triples += chunk.triples
 
 
 def _pool(settings: Settings, chunks: list[list[Talk]], jobs: int) -> Iterator[Result]:
@@ -94,7 +154,7 @@ def _pool(settings: Settings, chunks: list[list[Talk]], jobs: int) -> Iterator[R
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with context.Pool(jobs) as pool:
-        yield from pool.imap(_Task(settings), chunks)
+        yield from pool.imap(_Task(settings), enumerate(chunks))
 
 
 class _Task:
@@ -103,5 +163,5 @@ class _Task:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def __call__(self, talks: list[Talk]) -> Result:
-        return process(self.settings, talks)
+    def __call__(self, item: tuple[int, list[Talk]]) -> Result:
+        return process(self.settings, *item)

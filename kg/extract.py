@@ -20,14 +20,17 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from kg.ontology import Entity, Gazetteer, normalize
-from kg.table import Talk
+from kg.table import PART_MARKER, Talk
 
 LATIN = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 TOKEN = re.compile(f"[{LATIN}]+|\\s+|\\S")
 LATIN_WORDS = re.compile(f"[{LATIN}]+(?:[ -][{LATIN}]+)+")
 SENTENCE = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+|$)|\s{2,}")
 # The opening clause that names who gives a talk: "本视频由X公司的A和B分享", "X的A分享了".
-PRESENTER_VERB = re.compile(r"分享|呈现|主讲|演讲|介绍|带来|讲述|探讨")
+PRESENTER_VERB = re.compile(
+    r"分享|呈现|主讲|介绍|带来|讲述|探讨|\b(?:present|describe|show|share|explain|walk|compare"
+    r"|cover|discuss|introduce|demonstrate|detail|benchmark)s?\b"
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -102,6 +105,7 @@ def build_nlp(gazetteer: Gazetteer) -> object:
     from spacy.attrs import NORM
 
     nlp = spacy.blank("zh")
+    nlp.max_length = 10**9  # rule-based only: no parser or NER, so long cells are safe
     nlp.vocab.lex_attr_getters[NORM] = _norm  # type: ignore[attr-defined]
     ruler = nlp.add_pipe(
         "span_ruler",
@@ -110,6 +114,7 @@ def build_nlp(gazetteer: Gazetteer) -> object:
     patterns = [
         {"label": entity.kind, "id": entity.key, "pattern": variant}
         for entity in gazetteer.entities.values()
+        if entity.matchable
         for label in entity.labels
         for variant in variants(label)
     ]
@@ -187,22 +192,30 @@ def _case_form(text: str) -> str:
 def _longest_per_kind(
     found: list[tuple[int, int, Entity, str]],
 ) -> list[tuple[int, int, Entity, str]]:
-    """Of overlapping matches of one kind keep the longest ("GB200 NVL72" over "GB200");
-    matches of different kinds may overlap ("Anyscale平台" is software, "Anyscale" the company)."""
-    kept: list[tuple[int, int, Entity, str]] = []
-    for match in sorted(found, key=lambda m: (m[0] - m[1], m[0], m[2].key)):
-        start, end, entity, _ = match
-        if not any(other.kind == entity.kind and s < end and start < e for s, e, other, _ in kept):
-            kept.append(match)
-    return sorted(kept, key=lambda m: (m[0], m[1], m[2].key))
+    """Drop a match inside a longer match of the same kind ("GB200" in "GB200 NVL72").
+    Matches of different kinds may overlap ("Anyscale平台" is software, "Anyscale" the company),
+    and so may crossing matches ("Multi-Modal Data Curation": multimodal data, data curation)."""
+    return [
+        (start, end, entity, label)
+        for start, end, entity, label in sorted(found, key=lambda m: (m[0], m[1], m[2].key))
+        if not any(
+            other.kind == entity.kind and s <= start and end <= e and e - s > end - start
+            for s, e, other, _ in found
+        )
+    ]
 
 
-def sentence_at(text: str, offset: int) -> str:
-    """The sentence of `text` that holds the character at `offset`."""
-    for match in SENTENCE.finditer(text):
-        if match.start() <= offset < match.end():
-            return match.group().strip()
-    return text.strip()
+def sentence_at(text: str, offset: int, reach: int = 500) -> str:
+    """The sentence of `text` that holds the character at `offset`, looking at most `reach`
+    characters either side (a huge cell without punctuation must not make every mention quadratic)."""
+    start = max(0, offset - reach)
+    window = text[start : offset + reach]
+    for match in SENTENCE.finditer(window):
+        if match.start() <= offset - start < match.end():
+            sentence = match.group().strip()
+            marker = PART_MARKER.match(sentence)
+            return sentence[marker.end() :] if marker else sentence
+    return window.strip()
 
 
 def presenter_clause(talk: Talk) -> tuple[int, int] | None:
@@ -210,53 +223,79 @@ def presenter_clause(talk: Talk) -> tuple[int, int] | None:
     if not talk.parts:
         return None
     first = talk.summary.find(talk.parts[0][1])
-    sentence_end = talk.summary.find("。", first)
-    if sentence_end < 0:
-        sentence_end = len(talk.summary)
+    ends = [i for i in (talk.summary.find("。", first), talk.summary.find(". ", first)) if i >= 0]
+    sentence_end = min(ends, default=len(talk.summary))
     verb = PRESENTER_VERB.search(talk.summary, first, sentence_end)
-    return (first, verb.start()) if verb else None
+    if verb is None:
+        return None
+    # "介绍"/"探讨" (present, discuss) say who speaks only after "由" (by): "本视频由X介绍";
+    # in "该演讲开篇回顾…介绍" they describe the content.
+    if verb.group() in ("介绍", "探讨") and "由" not in talk.summary[first : verb.start()]:
+        return None
+    return first, verb.start()
 
 
 def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention]) -> list[Link]:
-    """Turn mentions into links: every mention links its entity; speakers are the people named in
-    the title or the presenter clause; presenters are the organizations named in that clause and the
-    speakers' affiliations, or, when the summary names none, the organizations in the title."""
+    """Turn mentions into links. Every mention links its entity; the people of the gazetteer are
+    speakers. Presenters are the organizations named in the clause that says who gives the talk
+    (but not a parent company: "福特汽车旗下…Latitude AI") and the speakers' affiliations; when the
+    summary names none, the organizations in the title."""
     by_talk: dict[tuple[str, int], list[Mention]] = {}
     for mention in mentions:
         by_talk.setdefault((mention.source, mention.line), []).append(mention)
     links: list[Link] = []
     for talk in talks:
-        found = by_talk.get((talk.source, talk.line), [])
-        clause = presenter_clause(talk)
-
-        def in_clause(mention: Mention, clause: tuple[int, int] | None = clause) -> bool:
-            return (
-                clause is not None
-                and mention.field == "summary"
-                and clause[0] <= mention.start < clause[1]
-            )
-
+        found = _resolve_homonyms(gazetteer, by_talk.get((talk.source, talk.line), []))
         evidence: dict[tuple[str, str], list[Mention]] = {}
         for mention in found:
-            entity = gazetteer.entities[mention.entity]
-            if entity.kind == "person" and not (mention.field == "title" or in_clause(mention)):
-                continue
-            evidence.setdefault((entity.kind, entity.key), []).append(mention)
-        presenters: dict[str, list[Mention]] = {}
-        for mention in found:
-            if gazetteer.entities[mention.entity].kind == "organization" and in_clause(mention):
-                presenters.setdefault(mention.entity, []).append(mention)
-        for (kind, key), items in evidence.items():
-            affiliation = gazetteer.entities[key].affiliation
-            if kind == "person" and affiliation:
-                presenters.setdefault(affiliation, []).extend(items)
-        if not presenters:
-            for mention in found:
-                is_org = gazetteer.entities[mention.entity].kind == "organization"
-                if is_org and mention.field == "title":
-                    presenters.setdefault(mention.entity, []).append(mention)
-        for (kind, key), items in evidence.items():
+            evidence.setdefault(
+                (gazetteer.entities[mention.entity].kind, mention.entity), []
+            ).append(mention)
+        presenters = _presenters(gazetteer, talk, found)
+        for (kind, key), items in sorted(evidence.items()):
             links.append(Link(talk.source, talk.line, kind, key, tuple(sorted(items))))
-        for key, items in presenters.items():
-            links.append(Link(talk.source, talk.line, "presenter", key, tuple(sorted(items))))
+        for key, items in sorted(presenters.items()):
+            links.append(Link(talk.source, talk.line, "presenter", key, tuple(sorted(set(items)))))
     return sorted(links)
+
+
+def _resolve_homonyms(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
+    """Where one name matched several people ("Han" at Adobe, "Han" at Character.AI), keep those
+    whose affiliation the talk names; a first name alone ("Simon") that begins the full name of a
+    speaker of the same talk ("Simon Lars Zehnders") is that speaker, not a namesake."""
+    named = {m.entity for m in found if gazetteer.entities[m.entity].kind == "organization"}
+    people = [m for m in found if gazetteer.entities[m.entity].kind == "person"]
+    full_names = {m.text.casefold() for m in people if " " in m.text}
+    by_span: dict[tuple[str, int, int], list[Mention]] = {}
+    for m in people:
+        by_span.setdefault((m.field, m.start, m.end), []).append(m)
+    dropped: set[Mention] = set()
+    for same in by_span.values():
+        fitting = [m for m in same if gazetteer.entities[m.entity].affiliation in named]
+        if len(same) > 1 and fitting:
+            dropped.update(m for m in same if m not in fitting)
+    for m in people:
+        first = m.text.casefold() + " "
+        if " " not in m.text and any(name.startswith(first) for name in full_names):
+            dropped.add(m)
+    return [m for m in found if m not in dropped]
+
+
+def _presenters(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> dict[str, list[Mention]]:
+    clause = presenter_clause(talk)
+    presenters: dict[str, list[Mention]] = {}
+    for m in found:
+        entity = gazetteer.entities[m.entity]
+        if entity.kind == "person" and entity.affiliation:
+            presenters.setdefault(entity.affiliation, []).append(m)
+        in_clause = clause is not None and m.field == "summary" and clause[0] <= m.start < clause[1]
+        # Not a parent company ("福特汽车旗下…") nor a former employer ("前斯坦福大学…").
+        parent = talk.summary[m.end : m.end + 4].lstrip().startswith("旗下")
+        former = talk.summary[max(0, m.start - 1) : m.start] == "前"
+        if entity.kind == "organization" and in_clause and not (parent or former):
+            presenters.setdefault(m.entity, []).append(m)
+    if not presenters:
+        for m in found:
+            if gazetteer.entities[m.entity].kind == "organization" and m.field == "title":
+                presenters.setdefault(m.entity, []).append(m)
+    return presenters

@@ -36,6 +36,12 @@ class KG(DefinedNamespace):
     Software: URIRef
     Model: URIRef
     Evidence: URIRef
+    Claim: URIRef
+    claim: URIRef
+    value: URIRef
+    maxValue: URIRef
+    unit: URIRef
+    statement: URIRef
     Source: URIRef
     track: URIRef
     event: URIRef
@@ -68,6 +74,7 @@ class KG(DefinedNamespace):
     vendor: URIRef
     developer: URIRef
     matchCase: URIRef
+    matchable: URIRef
 
 
 # Entity kinds: the IRI path segment, the class and the property that links a talk to one.
@@ -93,6 +100,7 @@ class Entity:
     label: str
     labels: tuple[str, ...]
     match_case: bool = False
+    matchable: bool = True
     affiliation: str | None = None
 
 
@@ -139,6 +147,11 @@ def load_gazetteer(extra: tuple[Path, ...] = ()) -> Gazetteer:
             graph.parse(path, format="turtle")
         except (OSError, SyntaxError, ValueError) as error:
             raise KgError(f"{path}: cannot read the gazetteer file ({error})") from None
+    return gazetteer_from(graph)
+
+
+def gazetteer_from(graph: Graph) -> Gazetteer:
+    """The entities and tracks described in `graph` (gazetteer.ttl's format)."""
     entities = {}
     for cls, kind in KIND_OF_CLASS.items():
         for subject in graph.subjects(RDF.type, cls):
@@ -164,6 +177,8 @@ def _entity(graph: Graph, subject: URIRef, kind: str) -> Entity:
     english = [
         str(label) for label in preferred if isinstance(label, Literal) and label.language == "en"
     ]
+    if kind == "person" and not english:  # a person's name as written, in any script
+        english = [str(label) for label in preferred][:1]
     if len(english) != 1:
         raise KgError(f"gazetteer entity {key} needs exactly one English skos:prefLabel")
     alternatives = sorted(str(label) for label in graph.objects(subject, SKOS.altLabel))
@@ -175,6 +190,7 @@ def _entity(graph: Graph, subject: URIRef, kind: str) -> Entity:
         label=english[0],
         labels=labels,
         match_case=bool(graph.value(subject, KG.matchCase)),
+        matchable=graph.value(subject, KG.matchable) != Literal(False),
         affiliation=key_of(affiliation) if affiliation is not None else None,
     )
 

@@ -1,38 +1,67 @@
-"""`build`: table(s) -> talks -> mentions -> links -> RDF graph -> Turtle and HTML, written atomically."""
+"""`build`: table(s) -> talks -> mentions -> speakers -> links -> claims -> RDF graph -> Turtle,
+HTML and GraphML, written atomically.
+
+A build of up to `SMALL_BUILD` talks runs in one piece: rdflib makes the graph, pySHACL checks it.
+A bigger one (or one on Ray) runs the same stages chunk by chunk (kg.engine), writes Turtle with
+kg.turtle and checks it with kg.shacl: the bytes rdflib would write, in bounded memory.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
+from kg.claims import find_claims
+from kg.discover import candidates
 from kg.errors import KgError, ValidationError
-from kg.extract import Link
-from kg.ontology import DEFAULT_BASE, Gazetteer, load_gazetteer
-from kg.rdf import talk_iri, to_graph, validate
+from kg.extract import Link, Mention, build_nlp, extract, link
+from kg.ontology import DEFAULT_BASE, Entity, Gazetteer, load_gazetteer
+from kg.rdf import serialize, talk_iri, to_graph, validate
+from kg.speakers import new_people, with_people
 from kg.table import Talk, read_table
 
-OUTPUTS = ("talks.ttl", "graph.html")
-# Builds up to this many talks keep pySHACL's report and the HTML page by default.
+if TYPE_CHECKING:
+    from kg.engine import Settings
+
+# Builds of up to this many talks run in one piece (pySHACL's report, graph.html by default).
 SMALL_BUILD = 500
+# The outputs drawn from the whole graph in memory: written by default for small builds only.
+VIEWS = ("graph.html", "graph.graphml")
 Writer = Callable[[IO[bytes]], None]
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build made, for the CLI to print."""
+    """What a build made, for the CLI to print. `contents` holds the bytes of every output when
+    nothing was written (`kg build --check`); a written build keeps those it made in memory."""
 
     talks: int
     entities: dict[str, int]
     links: int
     triples: int
     seconds: float
+    candidates: int
     outputs: tuple[Path, ...] = field(default=())
+    contents: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Made:
+    """A build's outputs (bytes, or a function that streams them) and its figures."""
+
+    contents: dict[str, bytes | Writer]
+    links: int
+    triples: int
+    candidates: int
+    entities: dict[str, int]
 
 
 def build(
@@ -41,85 +70,187 @@ def build(
     base: str = DEFAULT_BASE,
     event: str | None = None,
     gazetteers: tuple[Path, ...] = (),
+    write: bool = True,
     jobs: int = 1,
     engine: str = "local",
     html: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
-    """Build the graph of `inputs` and write `talks.ttl` and `graph.html` to `output_dir`.
+    """Build the graph of `inputs` and write `talks.ttl`, `graph.html` and `graph.graphml` to
+    `output_dir` (the last two by default only for builds of up to `SMALL_BUILD` talks; `html`
+    forces them on or off, and a build without them removes older ones).
 
     Nothing is written unless the whole build and its SHACL check succeed; then each output is
-    renamed into place, so a reader never sees a half-written file. Builds of up to
-    `SMALL_BUILD` talks are checked by pySHACL and drawn as HTML; bigger ones are checked chunk by
-    chunk (kg.shacl) and drawn only when `html` is True.
+    renamed into place, so a reader never sees a half-written file. With `write=False` nothing is
+    written at all: the result's `contents` holds the bytes (for `kg build --check`). `jobs` and
+    `engine` ("local", "ray") say where big builds run; the bytes are the same wherever.
     """
-    from kg.engine import Settings, run
-    from kg.html import render_html
-    from kg.shacl import Report, finish
-    from kg.turtle import Runs, context_graph, write_turtle
-
     started = time.perf_counter()
     talks = read_talks(inputs, event)
     gazetteer = load_gazetteer(gazetteers)
-    small = len(talks) <= SMALL_BUILD
-    draw = small if html is None else html
-    settings = Settings(tuple(gazetteers), base, keep_links=small or draw)
-    refs: Counter[str] = Counter()
-    roles: set[tuple[str, str]] = set()
-    links: list[Link] = []
-    report = Report()
-    count = triples = 0
-    with tempfile.TemporaryDirectory(prefix="kg-build-") as spill:
-        runs = Runs(Path(spill))
-        for result in run(settings, gazetteer, talks, jobs, engine, progress):
-            runs.add(result.chunk.blocks)
-            refs.update(result.chunk.refs)
-            roles |= result.chunk.roles
-            report.merge(result.chunk.report)
-            links += result.links
-            count += result.chunk.links
-            triples += result.chunk.triples
-        context = context_graph(gazetteer, talks, roles, base)
-        graph = to_graph(gazetteer, talks, links, base) if settings.keep_links else None
-        if small and graph is not None:
-            validate(graph)
+    whole = len(talks) <= SMALL_BUILD and engine == "local"
+    views = whole if html is None else html
+    with ExitStack() as stack:
+        if whole:
+            made = _build_whole(gazetteer, talks, base, views)
         else:
-            problems = finish(report, context)
-            if problems:
-                raise ValidationError("\n".join(problems[:50]) + _more(len(problems) - 50))
-        contents: dict[str, bytes | Writer] = {
-            "talks.ttl": lambda out: write_turtle(out, context, runs, refs, bool(talks))
-        }
-        if draw and graph is not None:
-            contents["graph.html"] = render_html(graph).encode("utf-8")
-        written = write_atomically(output_dir, contents)
-    if not draw:  # an older page would show another graph than talks.ttl
-        (output_dir / "graph.html").unlink(missing_ok=True)
+            from kg.engine import Settings
+
+            spill = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-build-")))
+            settings = Settings(gazetteers, base, keep_links=views)
+            made = _build_chunked(settings, gazetteer, talks, spill, jobs, engine, progress)
+        if write:
+            written = write_atomically(output_dir, made.contents)
+            for name in VIEWS if not views else ():  # an older view would show another graph
+                (output_dir / name).unlink(missing_ok=True)
+            contents = {k: v for k, v in made.contents.items() if isinstance(v, bytes)}
+        else:
+            written, contents = (), {k: _bytes(v) for k, v in made.contents.items()}
     return BuildResult(
         talks=len(talks),
-        entities=dict(sorted(_distinct(gazetteer, roles).items())),
-        links=count,
-        triples=triples + len(context),
+        entities=made.entities,
+        links=made.links,
+        candidates=made.candidates,
+        triples=made.triples,
         seconds=time.perf_counter() - started,
         outputs=written,
+        contents=contents,
     )
 
 
-def _distinct(gazetteer: Gazetteer, roles: set[tuple[str, str]]) -> dict[str, int]:
-    """Entities per kind among the linked ones (an entity linked in two roles counts once)."""
-    keys = {key for _, key in roles if key in gazetteer.entities}
-    return dict(Counter(gazetteer.entities[key].kind for key in keys))
+def _build_whole(gazetteer: Gazetteer, talks: list[Talk], base: str, views: bool) -> Made:
+    """The build in one piece: one rdflib graph, checked by pySHACL, serialized by rdflib."""
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    graph = to_graph(found.gazetteer, talks, found.links, base, find_claims(talks))
+    validate(graph)
+    contents: dict[str, bytes | Writer] = {"talks.ttl": serialize(graph)}
+    if views:
+        contents.update(_views(graph))
+    return Made(
+        contents=contents,
+        links=len(found.links),
+        triples=len(graph),
+        candidates=len(candidates(found.gazetteer, talks, found.mentions)),
+        entities=_kinds(found.gazetteer, {item.entity for item in found.links}),
+    )
 
 
-def _more(count: int) -> str:
-    return f"\n... and {count} more" if count > 0 else ""
+def _build_chunked(
+    settings: Settings,
+    gazetteer: Gazetteer,
+    talks: list[Talk],
+    spill: Path,
+    jobs: int,
+    engine: str,
+    progress: Callable[[int, int], None] | None,
+) -> Made:
+    """The same stages over chunks of talks (kg.engine); Turtle by kg.turtle, checked by
+    kg.shacl; `spill` holds the chunks' rendered blocks until they are merged into talks.ttl.
+    The views (`settings.keep_links`) are drawn from the whole graph, made in memory."""
+    from kg.discover import judged_not_entities
+    from kg.engine import run
+    from kg.ontology import normalize
+    from kg.shacl import finish
+    from kg.turtle import context_graph, write_turtle
+
+    base = settings.base
+    merged = run(settings, gazetteer, talks, spill, jobs, engine, progress)
+    grown = with_people(gazetteer, merged.people)
+    context = context_graph(grown, talks, merged.roles, base)
+    problems = finish(merged.report, context)
+    if problems:
+        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        raise ValidationError("\n".join(problems[:50]) + more)
+    runs, refs = merged.runs, merged.refs
+    contents: dict[str, bytes | Writer] = {
+        "talks.ttl": lambda out: write_turtle(out, context, runs, refs, bool(talks))
+    }
+    if settings.keep_links:
+        contents.update(_views(to_graph(grown, talks, merged.links, base, find_claims(talks))))
+    # Candidates were found per chunk against the shipped gazetteer; drop those that name a
+    # person found in another chunk, as one search over all talks would.
+    known = {normalize(label) for person in merged.people.values() for label in person.labels}
+    known |= judged_not_entities()
+    return Made(
+        contents=contents,
+        links=merged.links_count,
+        triples=merged.triples + len(context),
+        candidates=sum(1 for _, name in merged.candidates if normalize(name) not in known),
+        entities=_kinds(grown, {key for _, key in merged.roles}),
+    )
+
+
+def _views(graph: object) -> dict[str, bytes | Writer]:
+    from kg.html import render_html
+    from kg.stats import to_graphml
+
+    return {
+        "graph.html": render_html(graph).encode("utf-8"),  # type: ignore[arg-type]
+        "graph.graphml": to_graphml(graph),  # type: ignore[arg-type]
+    }
+
+
+def _kinds(gazetteer: Gazetteer, keys: set[str]) -> dict[str, int]:
+    """Linked entities per kind (an entity linked in two roles counts once)."""
+    kinds = Counter(gazetteer.entities[key].kind for key in keys if key in gazetteer.entities)
+    return dict(sorted(kinds.items()))
+
+
+def _bytes(data: bytes | Writer) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    buffer = io.BytesIO()
+    data(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The talks of the inputs, the gazetteer's mentions in them, and the links those make;
+    `gazetteer` is grown by `people`, the speakers found in the text (kg.speakers)."""
+
+    gazetteer: Gazetteer
+    talks: list[Talk]
+    mentions: list[Mention]
+    links: list[Link]
+    people: dict[str, Entity] = field(default_factory=dict)
+
+
+def analyse(
+    inputs: list[Path], event: str | None = None, gazetteers: tuple[Path, ...] = ()
+) -> Analysis:
+    """Read the tables and find every link, without building or writing the graph."""
+    talks = read_talks(inputs, event)
+    gazetteer = load_gazetteer(gazetteers)
+    return find_links(build_nlp(gazetteer), gazetteer, talks)
+
+
+def find_links(
+    nlp: object,
+    gazetteer: Gazetteer,
+    talks: list[Talk],
+    people: dict[str, Entity] | None = None,
+) -> Analysis:
+    """extract -> speakers -> link over `talks`. For a chunk of a bigger build (kg.engine) pass
+    `people`, the people known from the whole build so far ({} at first): a person found here
+    takes its entity from there, and the gazetteer grows for linking only."""
+    mentions = extract(nlp, gazetteer, talks)
+    found, speakers = new_people(gazetteer, talks, mentions)
+    if people is None:
+        grown = with_people(gazetteer, found)
+    else:
+        chosen = {key: people.get(key, person) for key, person in found.items()}
+        grown = Gazetteer({**gazetteer.entities, **chosen}, gazetteer.tracks, gazetteer.graph)
+    mentions = sorted(mentions + speakers)
+    return Analysis(grown, talks, mentions, link(grown, talks, mentions), found)
 
 
 def input_files(inputs: list[Path]) -> list[Path]:
-    """The tables to read: each file as given, and every *.md in a folder, sorted by name."""
+    """The tables to read: each file as given, and every *.md in a folder, sorted by name. A path
+    named *.md is a table even if it is a folder (reading it then says why it cannot be read)."""
     files: list[Path] = []
     for path in inputs:
-        if path.is_dir():
+        if path.is_dir() and path.suffix != ".md":
             found = sorted(path.glob("*.md"))
             if not found:
                 raise KgError(f"{path}: no *.md tables in this folder")
@@ -136,17 +267,23 @@ def read_talks(inputs: list[Path], event: str | None = None) -> list[Talk]:
     for path in input_files(inputs):
         for talk in read_table(path, event):
             first = seen.setdefault(str(talk_iri("", talk)), talk)
-            if first is not talk:
+            if first is not talk and first.title.casefold() == talk.title.casefold():
                 raise KgError(
                     f'{talk.source}:{talk.line}: the talk "{talk.title}" is already at '
                     f"{first.source}:{first.line}; remove one"
+                )
+            if first is not talk:
+                raise KgError(
+                    f'{talk.source}:{talk.line}: the talk "{talk.title}" gets the same IRI as '
+                    f'"{first.title}" at {first.source}:{first.line}; make the titles differ in '
+                    "more than case and punctuation"
                 )
             talks.append(talk)
     return talks
 
 
 def write_atomically(directory: Path, contents: dict[str, bytes | Writer]) -> tuple[Path, ...]:
-    """Write every file (bytes, or a function that writes to a stream) to a temporary name
+    """Write every file (bytes, or a function that writes them to a stream) to a temporary name
     first, then rename them all into place."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -167,13 +304,12 @@ def write_atomically(directory: Path, contents: dict[str, bytes | Writer]) -> tu
                     data(stream)
                 stream.flush()
                 os.fsync(stream.fileno())
-    except BaseException as error:
-        for temporary, _ in staged:
-            os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise KgError(f"{directory}: cannot write the outputs ({error.strerror})") from None
-        raise
-    for temporary, target in staged:
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
+        for temporary, target in staged:
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+    except OSError as error:
+        raise KgError(f"{directory}: cannot write the outputs ({error.strerror})") from None
+    finally:
+        for temporary, _ in staged:  # only those not renamed into place are still there
+            Path(temporary).unlink(missing_ok=True)
     return tuple(target for _, target in staged)

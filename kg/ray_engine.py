@@ -1,7 +1,7 @@
 """`kg build --engine ray`: extraction on Ray Data, on this machine or on a cluster.
 
 Each chunk of talks is one row; a pool of actors (one per `--jobs`, each with its own spaCy
-pipeline) turns rows into rendered chunks, which come back here to be merged and written. Set
+pipeline) turns rows into rendered chunks, which come back here (in any order) to be merged. Set
 RAY_ADDRESS (for example `ray://head:10001`) to run on a cluster; without it Ray starts locally.
 """
 
@@ -24,7 +24,10 @@ class _Worker:
         self.settings = settings
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[bytes]]:
-        results = [process(self.settings, pickle.loads(item)) for item in batch["talks"]]
+        results = [
+            process(self.settings, int(index), pickle.loads(item))
+            for index, item in zip(batch["index"], batch["talks"], strict=True)
+        ]
         return {"result": [pickle.dumps(result) for result in results]}
 
 
@@ -40,7 +43,9 @@ def run_on_ray(settings: Settings, chunks: list[list[Talk]], jobs: int) -> Itera
         if not address:
             options["num_cpus"] = max(jobs, 1)
         ray.init(address=address, **options)
-    rows = ray.data.from_items([{"talks": pickle.dumps(chunk)} for chunk in chunks])
+    rows = ray.data.from_items(
+        [{"index": index, "talks": pickle.dumps(chunk)} for index, chunk in enumerate(chunks)]
+    )
     results = rows.map_batches(
         _Worker, fn_constructor_args=(settings,), batch_size=1, concurrency=max(jobs, 1)
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.claims import Claim
 from kg.errors import ValidationError
 from kg.extract import Link
 from kg.ontology import (
@@ -40,9 +42,13 @@ def talk_iri(base: str, talk: Talk) -> URIRef:
 
 
 def to_graph(
-    gazetteer: Gazetteer, talks: Iterable[Talk], links: Iterable[Link], base: str = DEFAULT_BASE
+    gazetteer: Gazetteer,
+    talks: Iterable[Talk],
+    links: Iterable[Link],
+    base: str = DEFAULT_BASE,
+    claims: Iterable[Claim] = (),
 ) -> Graph:
-    """The export: vocabulary, talks, their links with evidence, and every linked entity."""
+    """The export: vocabulary, talks, their links with evidence and claims, every linked entity."""
     graph = Graph()
     bind_prefixes(graph, base)
     graph += read_ontology("kg.ttl")
@@ -50,6 +56,9 @@ def to_graph(
     by_talk: dict[tuple[str, int], list[Link]] = {}
     for item in links:
         by_talk.setdefault((item.source, item.line), []).append(item)
+    claims_of: dict[tuple[str, int], list[Claim]] = {}
+    for claim in claims:
+        claims_of.setdefault((claim.source, claim.line), []).append(claim)
     linked: set[str] = set()
     for talk in talks:
         subject = talk_iri(base, talk)
@@ -57,6 +66,8 @@ def to_graph(
         for item in by_talk.get((talk.source, talk.line), []):
             linked.add(item.entity)
             _add_link(graph, subject, item, base)
+        for claim in claims_of.get((talk.source, talk.line), []):
+            _add_claim(graph, subject, claim)
     _add_entities(graph, gazetteer, linked, base)
     return graph
 
@@ -136,6 +147,22 @@ def _add_link(graph: Graph, subject: URIRef, item: Link, base: str) -> None:
         graph.add((node, KG.gazetteerLabel, Literal(mention.label)))
 
 
+def _add_claim(graph: Graph, subject: URIRef, claim: Claim) -> None:
+    node = URIRef(f"{subject}/claim/{claim.field}-{claim.start}-{claim.end}")
+    graph.add((subject, KG.claim, node))
+    graph.add((node, RDF.type, KG.Claim))
+    graph.add((node, KG.value, Literal(Decimal(claim.value))))
+    if claim.high is not None:
+        graph.add((node, KG.maxValue, Literal(Decimal(claim.high))))
+    graph.add((node, KG.unit, Literal(claim.unit)))
+    graph.add((node, KG.statement, Literal(claim.statement, lang=language(claim.statement))))
+    graph.add((node, KG.field, Literal(claim.field)))
+    graph.add((node, KG.start, Literal(claim.start)))
+    graph.add((node, KG.end, Literal(claim.end)))
+    graph.add((node, KG.matchedText, Literal(claim.text)))
+    graph.add((node, KG.sentence, Literal(claim.sentence)))
+
+
 def _add_entities(graph: Graph, gazetteer: Gazetteer, keys: set[str], base: str) -> None:
     """Copy each linked entity from the gazetteer, with what it is related to (broader concepts,
     vendors, developers, affiliations), so that hierarchy queries and shapes hold."""
@@ -163,7 +190,7 @@ def _add_entities(graph: Graph, gazetteer: Gazetteer, keys: set[str], base: str)
                 ),
                 label,
             )
-        graph.add((subject, RDFS.label, Literal(label)))
+        graph.add((subject, RDFS.label, Literal(label, lang=language(label))))
 
 
 def _rebase(value: Node, base: str) -> Node:

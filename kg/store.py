@@ -20,6 +20,14 @@ PERSIST_BYTES = 20_000_000
 PREFIX = re.compile(rb"@prefix\s+([\w.-]*):\s*<([^>]*)>\s*\.")
 
 
+def namespaces(path: Path) -> Graph:
+    """An empty graph with the export's prefixes bound, for showing IRIs as kg:Talk."""
+    graph = Graph()
+    for prefix, namespace in prefixes(path).items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
 def prefixes(path: Path) -> dict[str, str]:
     """rdflib's default prefixes and those the export declares, for queries without PREFIX."""
     known = {prefix: str(ns) for prefix, ns in Graph().namespaces()}
@@ -64,9 +72,13 @@ def open_store(path: Path) -> Any:
 
 
 def query(path: Path, sparql: str) -> Result:
-    """Answer a read-only query over the export at `path`, as an rdflib `Result`."""
+    """Answer a read-only query over the export at `path`, as an rdflib `Result`. The query is
+    checked as `kg.query` checks it (no updates, no FROM or SERVICE) before Oxigraph sees it."""
     import pyoxigraph as ox
 
+    from kg.query import parse_query
+
+    parse_query(sparql)
     store = open_store(path)
     try:
         answer = store.query(sparql, prefixes=prefixes(path))

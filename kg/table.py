@@ -22,7 +22,9 @@ EVENT_WORD = re.compile(
     r"(?i)(summit|conference|conf|con|forum|meetup|symposium|workshop|expo|days?|week|world"
     r"|congress|festival)$"
 )
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 and C1 control characters except tab: invisible in an editor, and some act on terminals.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+ROW_FORM = "| track | title \\| event | summary |"
 
 
 @dataclass(frozen=True, order=True)
@@ -49,7 +51,7 @@ def read_table(path: Path | str, default_event: str | None = None) -> list[Talk]
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise TableParseError(name, 0, "no such file") from None
+        raise TableParseError(name, 0, "no such file (check the path given to --input)") from None
     except OSError as error:
         raise TableParseError(name, 0, f"cannot read the file ({error.strerror})") from None
     try:
@@ -63,7 +65,8 @@ def read_table(path: Path | str, default_event: str | None = None) -> list[Talk]
 
 
 def parse_table(text: str, source: str, default_event: str | None = None) -> list[Talk]:
-    """Parse the first Markdown table in `text`. Prose before the table is allowed."""
+    """Parse the Markdown table in `text`. Prose before and after the table is allowed (a title
+    or a note); a second table, or rows cut off by a blank line, is an error, never dropped."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("|")), None)
     if start is None:
@@ -77,13 +80,37 @@ def parse_table(text: str, source: str, default_event: str | None = None) -> lis
             source, start + 2, "expected the separator row | --- | --- | --- | under the header"
         )
     rows = []
+    end = len(lines) + 1  # the line that ends the table, if any
     for number, line in enumerate(lines[start + 2 :], start + 3):
         if not line.lstrip().startswith("|"):
+            end = number
             break
         rows.append((number, split_row(line, source, number)))
     if not rows:
-        raise TableParseError(source, start + 1, "the table has a header but no talk rows")
+        raise TableParseError(
+            source, start + 1, f"the table has a header but no talk rows (add rows like {ROW_FORM})"
+        )
+    _check_after_table(lines, end, source)
     return _talks(rows, source, default_event)
+
+
+def _check_after_table(lines: list[str], end: int, source: str) -> None:
+    """Refuse table rows after the table has ended: they would be silently lost."""
+    if end <= len(lines) and "|" in lines[end - 1]:
+        raise TableParseError(
+            source,
+            end,
+            'a row that does not start with "|" ends the table here; start every row with "|", '
+            "or put a blank line between the table and the text after it",
+        )
+    for number, line in enumerate(lines[end - 1 :], end):
+        if line.lstrip().startswith("|"):
+            raise TableParseError(
+                source,
+                number,
+                f"a table row after the end of the table (line {end} ends it); remove the blank "
+                "or other line between the rows, or put a second table in a file of its own",
+            )
 
 
 def split_row(line: str, source: str, number: int) -> list[str]:
@@ -93,7 +120,7 @@ def split_row(line: str, source: str, number: int) -> list[str]:
         raise TableParseError(
             source,
             number,
-            f"control character U+{ord(match.group()):04X} in the row; remove it",
+            f"control character U+{ord(match.group()):04X} at column {match.start() + 1}; remove it",
         )
     cells, cell, i = [], [], 0
     body = line.strip()
@@ -142,7 +169,11 @@ def _talks(rows: list[tuple[int, list[str]]], source: str, default_event: str | 
     track = ""
     for number, cells in rows:
         if len(cells) != 3:
-            hint = ' (is a "|" in the title missing its backslash?)' if len(cells) > 3 else ""
+            hint = (
+                ' (is a "|" in the title missing its backslash? write it as \\|)'
+                if len(cells) > 3
+                else f" (a row is {ROW_FORM}; an empty cell is written | |)"
+            )
             raise TableParseError(source, number, f"expected 3 cells, found {len(cells)}{hint}")
         track = cells[0] or track
         if not track:
@@ -150,7 +181,7 @@ def _talks(rows: list[tuple[int, list[str]]], source: str, default_event: str | 
                 source, number, "the first row has an empty track cell; give it a track"
             )
         if not cells[1]:
-            raise TableParseError(source, number, "the title cell is empty")
+            raise TableParseError(source, number, "the title cell is empty; give the talk a title")
         title, event = split_event(cells[1])
         parsed.append((number, track, title, event, cells[2]))
     events = Counter(event for *_, event, _ in parsed if event)
@@ -194,8 +225,11 @@ def split_event(title: str) -> tuple[str, str | None]:
 
 def is_event(text: str) -> bool:
     """An event name is a few words, one of them an event word, and a year: `PyTorch Conference 2025`."""
-    match = YEAR_EVENT.fullmatch(text)
-    if not match or len(text.split()) > 7:
+    words = text.split()
+    if len(words) > 7 or len(text) > 200:  # also keeps the regex below linear on huge cells
+        return False
+    match = YEAR_EVENT.fullmatch(" ".join(words))
+    if not match:
         return False
     return any(EVENT_WORD.search(word) for word in match.group("name").split())
 

@@ -19,12 +19,14 @@ import struct
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, URIRef
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
+from kg.claims import Claim
 from kg.extract import Link, Mention
 from kg.ontology import KG, KINDS, PROV, Gazetteer, slug, track_key
 from kg.rdf import PART_PROPERTY, bind_prefixes, language, talk_iri, to_graph
@@ -32,7 +34,7 @@ from kg.shacl import Report, check
 from kg.table import Talk
 
 TYPE, LABEL = str(RDF.type), str(RDFS.label)
-INTEGER, BOOLEAN = str(XSD.integer), str(XSD.boolean)
+INTEGER, BOOLEAN, DECIMAL = str(XSD.integer), str(XSD.boolean), str(XSD.decimal)
 # The key of an object (kg.shacl.Value): (0, IRI), (1, language or "", text) for a string,
 # (2, lexical form, datatype) for a number or a boolean.
 Key = tuple[int, str] | tuple[int, str, str]
@@ -56,6 +58,13 @@ def literal(text: str, lang: str | None = None) -> tuple[Key, str]:
     if lang:
         return (1, lang, text), f"{quote(text)}@{lang}"
     return (1, "", text), quote(text)
+
+
+def decimal(number: str) -> tuple[Key, str]:
+    """The sort key and the Turtle text of `Literal(Decimal(number))`, as rdflib writes it."""
+    lexical = f"{Decimal(number):f}"
+    shown = lexical if "." in lexical or "e" in lexical or "E" in lexical else lexical + ".0"
+    return (2, lexical, DECIMAL), shown
 
 
 @dataclass
@@ -116,11 +125,16 @@ class Renderer:
         node = URIRef(iri)
         return self._serializer.get_pname(node, gen_prefix=False) or node.n3()
 
-    def render(self, talks: Iterable[Talk], links: Iterable[Link]) -> Chunk:
-        """The blocks of `talks` and their evidence, sorted as rdflib sorts subjects."""
+    def render(
+        self, talks: Iterable[Talk], links: Iterable[Link], claims: Iterable[Claim] = ()
+    ) -> Chunk:
+        """The blocks of `talks`, their evidence and claims, sorted as rdflib sorts subjects."""
         by_talk: dict[tuple[str, int], list[Link]] = {}
         for item in links:
             by_talk.setdefault((item.source, item.line), []).append(item)
+        claims_of: dict[tuple[str, int], list[Claim]] = {}
+        for claim in claims:
+            claims_of.setdefault((claim.source, claim.line), []).append(claim)
         chunk = Chunk(blocks=[])
         blocks, refs = chunk.blocks, chunk.refs
         checked: dict[str, Subject] = {}
@@ -129,11 +143,21 @@ class Renderer:
             chunk.links += len(items)
             chunk.roles.update((item.role, item.entity) for item in items)
             subject, own, evidence = self._talk(talk, items)
+            nodes = self._claims(subject, own, claims_of.get((talk.source, talk.line), []))
             blocks.append((0, subject, self._block(subject, own)))
             checked[subject] = own
             for properties in own.values():
                 chunk.triples += len(properties)
-                refs.update(key[1] for key in properties if key[0] == 0 and key[1] not in evidence)
+                refs.update(
+                    key[1]
+                    for key in properties
+                    if key[0] == 0 and key[1] not in evidence and key[1] not in nodes
+                )
+            for node, described in nodes.items():
+                blocks.append((1, node, self._block(node, described)))
+                checked[node] = described
+                chunk.triples += sum(len(values) for values in described.values())
+                refs[CLAIM] += 1
             for node, found in evidence.items():
                 if len(found) == 1:
                     entity, predicate, mention = found[0]
@@ -218,6 +242,30 @@ class Renderer:
                 evidence.setdefault(node, []).append((entity, predicates[0], mention))
         return subject, own, evidence
 
+    def _claims(self, subject: str, own: Subject, claims: list[Claim]) -> dict[str, Subject]:
+        """The claim nodes of a talk, as `kg.rdf._add_claim` makes them; links them from `own`."""
+        nodes: dict[str, Subject] = {}
+        for claim in claims:
+            node = f"{subject}/claim/{claim.field}-{claim.start}-{claim.end}"
+            own.setdefault(V["claim"], {})[(0, node)] = self.node(node)
+            properties: Subject = nodes.setdefault(node, {})
+            items = [
+                (TYPE, ((0, CLAIM), self.name(CLAIM))),
+                (V["value"], decimal(claim.value)),
+                (V["unit"], literal(claim.unit)),
+                (V["statement"], literal(claim.statement, language(claim.statement))),
+                (V["field"], literal(claim.field)),
+                (V["start"], ((2, str(claim.start), INTEGER), str(claim.start))),
+                (V["end"], ((2, str(claim.end), INTEGER), str(claim.end))),
+                (V["matchedText"], literal(claim.text)),
+                (V["sentence"], literal(claim.sentence)),
+            ]
+            if claim.high is not None:
+                items.append((V["maxValue"], decimal(claim.high)))
+            for predicate, (key, text) in items:
+                properties.setdefault(predicate, {})[key] = text
+        return nodes
+
     def _merged(self, found: list[tuple[str, str, Mention]]) -> Subject:
         merged: Subject = {}
         for entity, predicate, mention in found:
@@ -252,11 +300,12 @@ NAMES = (
     "sourceFile", "sourceLine", "hasSpeaker", "presentedBy", "mentionsOrganization",
     "mentionsRayLibrary", "mentionsTechnique", "mentionsHardware", "mentionsSoftware",
     "mentionsModel", "evidence", "entity", "link", "field", "start", "end", "matchedText",
-    "sentence", "gazetteerLabel",
+    "sentence", "gazetteerLabel", "claim", "value", "maxValue", "unit", "statement",
 )  # fmt: skip
 V = {name: str(getattr(KG, name)) for name in NAMES}
 VERBS = (RDF.type, RDFS.label, PROV.wasDerivedFrom, *(URIRef(V[name]) for name in NAMES))
-TALK, EVIDENCE, DERIVED = str(KG.Talk), str(KG.Evidence), str(PROV.wasDerivedFrom)
+TALK, EVIDENCE, CLAIM = str(KG.Talk), str(KG.Evidence), str(KG.Claim)
+DERIVED = str(PROV.wasDerivedFrom)
 PRESENTER = (V["presentedBy"], V["mentionsOrganization"])
 # An evidence node's predicates after rdf:type, in IRI order as rdflib writes them.
 EVIDENCE_FIELDS = {
@@ -293,17 +342,19 @@ class Runs:
     RECORD = struct.Struct("<BII")
 
     def __init__(self, directory: Path) -> None:
-        self.directory, self.paths = directory, []  # type: tuple[Path, list[Path]]
+        self.directory = directory
+        self.paths: dict[int, Path] = {}
 
-    def add(self, blocks: list[tuple[int, str, bytes]]) -> None:
-        path = self.directory / f"run-{len(self.paths):06d}"
+    def add(self, index: int, blocks: list[tuple[int, str, bytes]]) -> None:
+        """Keep the blocks of chunk `index` (replacing those kept before for it)."""
+        path = self.directory / f"run-{index:06d}"
         with path.open("wb") as stream:
             for refs, iri, text in blocks:
                 name = iri.encode("utf-8")
                 stream.write(self.RECORD.pack(refs, len(name), len(text)))
                 stream.write(name)
                 stream.write(text)
-        self.paths.append(path)
+        self.paths[index] = path
 
     def read(self, path: Path) -> Iterator[tuple[tuple[int, bool, int, str], bytes]]:
         with path.open("rb", buffering=1 << 20) as stream:
@@ -354,7 +405,7 @@ def write_turtle(
                 bnode = isinstance(subject, BNode)
                 yield (1, bnode, serializer._references[subject], str(subject)), subject
 
-    streams = [context_subjects(), *(runs.read(path) for path in runs.paths)]
+    streams = [context_subjects(), *(runs.read(runs.paths[i]) for i in sorted(runs.paths))]
     for _, item in heapq.merge(*streams, key=lambda entry: entry[0]):  # type: ignore[arg-type]
         if isinstance(item, bytes):
             out.write(item)

@@ -11,9 +11,8 @@ from click.testing import CliRunner
 from conftest import ROOT
 from rdflib import Graph, Literal, URIRef
 
+from kg import engine, pipeline
 from kg.cli import main
-
-BENCH_GAZETTEER = str(ROOT / "benchmarks" / "gazetteer.ttl")
 
 
 def make_tables():
@@ -33,16 +32,7 @@ def test_jobs_give_the_same_bytes(tmp_path):
     outputs = {}
     for jobs in ("1", "2"):
         out = tmp_path / f"out-{jobs}"
-        result = build(
-            "--input",
-            str(table),
-            "--gazetteer",
-            BENCH_GAZETTEER,
-            "--output-dir",
-            str(out),
-            "--jobs",
-            jobs,
-        )
+        result = build("--input", str(table), "--output-dir", str(out), "--jobs", jobs)
         assert result.exit_code == 0, result.output
         outputs[jobs] = (out / "talks.ttl").read_bytes()
     assert outputs["1"] == outputs["2"]
@@ -143,3 +133,40 @@ def test_progress_is_a_bar_on_a_terminal_and_nothing_elsewhere(monkeypatch):
         terminal.getvalue()
         == f"\r[{'#' * 15}{'-' * 15}] 500/1000 talks\r[{'#' * 30}] 1000/1000 talks\n"
     )
+
+
+# "Zeta Q" is an organization; its short name "Zq" is not a label.
+ZETA = """\
+@prefix kg: <https://example.org/kg/vocab#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://example.org/kg/id/organization/zq> a kg:Organization ; skos:prefLabel "Zeta Q"@en .
+"""
+
+
+def test_a_speaker_found_in_two_chunks_is_the_person_of_its_last_finding(
+    write_table, tmp_path, monkeypatch
+):
+    """Two findings, "Wei Zq" (no affiliation) and "Wei" of Zeta Q get the same key, person/wei-zq. In one
+    piece the later finding wins, so the first talk is presented by Zeta Q through its speaker;
+    chunks of one talk each must agree, although the first chunk never sees the second talk."""
+    extra = tmp_path / "zeta.ttl"
+    extra.write_text(ZETA, encoding="utf-8")
+    table = write_table(
+        r"| Ray Data | Scheduling \| Ray Summit 2025 | Presented by Wei Zq, this session presents a scheduler. |"
+        "\n"
+        r"| Ray Data | Serving \| Ray Summit 2025 | 本视频由Zeta Q的Wei和Lin共同分享。 |"
+        "\n"
+    )
+
+    def export() -> bytes:
+        made = pipeline.build([table], tmp_path, gazetteers=(extra,), write=False, html=False)
+        return made.contents["talks.ttl"]
+
+    whole = export()
+    graph = Graph().parse(data=whole, format="turtle")
+    first = URIRef("https://example.org/kg/id/talk/ray-summit-2025/scheduling")
+    presenters = set(graph.objects(first, URIRef("https://example.org/kg/vocab#presentedBy")))
+    assert presenters == {URIRef("https://example.org/kg/id/organization/zq")}
+    monkeypatch.setattr(pipeline, "SMALL_BUILD", 0)
+    monkeypatch.setattr(engine, "CHUNK_TALKS", 1)
+    assert export() == whole

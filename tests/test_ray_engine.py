@@ -1,16 +1,24 @@
 """`kg build --engine ray` (Ray Data in local mode) writes the same bytes as the default engine.
 
-Skipped where Ray is not installed (`pip install 'kg[ray]'`)."""
+Skipped where Ray is not installed (`pip install 'kg[ray]'`), except under CI (the env var CI
+is set), where it fails: the test extra installs ray[data]."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from click.testing import CliRunner
-from test_engine import BENCH_GAZETTEER, make_tables
+from test_engine import make_tables
 
 from kg.cli import main
 
-pytest.importorskip("ray")
+try:
+    import ray  # noqa: F401
+except ImportError:
+    if os.environ.get("CI"):
+        pytest.fail("ray is not installed: CI must run the Ray engine test", pytrace=False)
+    pytest.skip("ray is not installed (pip install 'kg[ray]')", allow_module_level=True)
 
 
 def test_ray_engine_gives_the_default_engines_bytes(tmp_path, monkeypatch):
@@ -19,15 +27,7 @@ def test_ray_engine_gives_the_default_engines_bytes(tmp_path, monkeypatch):
     outputs = {}
     for engine in ("local", "ray"):
         out = tmp_path / engine
-        args = [
-            "build",
-            "--input",
-            str(table),
-            "--gazetteer",
-            BENCH_GAZETTEER,
-            "--output-dir",
-            str(out),
-        ]
+        args = ["build", "--input", str(table), "--output-dir", str(out)]
         result = CliRunner().invoke(main, [*args, "--engine", engine, "--jobs", "2"])
         assert result.exit_code == 0, result.output
         outputs[engine] = (out / "talks.ttl").read_bytes()

@@ -9,10 +9,10 @@ from pyshacl import validate
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
 from kg import pipeline
+from kg.claims import find_claims
 from kg.cli import main
-from kg.extract import build_nlp, extract, link
-from kg.ontology import KG, load_gazetteer, read_ontology
-from kg.pipeline import read_talks
+from kg.ontology import KG, read_ontology
+from kg.pipeline import analyse
 from kg.rdf import to_graph
 from kg.shacl import check, graph_subjects
 
@@ -22,10 +22,8 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 
 @pytest.fixture(scope="module")
 def seed_graph() -> Graph:
-    talks = read_talks([TALKS])
-    gazetteer = load_gazetteer()
-    links = link(gazetteer, talks, extract(build_nlp(gazetteer), gazetteer, talks))
-    return to_graph(gazetteer, talks, links)
+    found = analyse([TALKS])
+    return to_graph(found.gazetteer, found.talks, found.links, claims=find_claims(found.talks))
 
 
 def first_talk(graph: Graph) -> URIRef:
@@ -82,9 +80,32 @@ def literal_broader(g: Graph) -> None:
     g.add((ID["organization/anyscale"], SKOS.broader, Literal("companies")))
 
 
+def first_claim(graph: Graph) -> URIRef:
+    return sorted(graph.subjects(RDF.type, KG.Claim))[0]  # type: ignore[return-value]
+
+
+def value_as_text(g: Graph) -> None:
+    node = first_claim(g)
+    g.remove((node, KG.value, None))
+    g.add((node, KG.value, Literal("50")))
+
+
+def claim_without_unit(g: Graph) -> None:
+    g.remove((first_claim(g), KG.unit, None))
+
+
+def claim_of_a_talk_is_evidence(g: Graph) -> None:
+    g.add((first_talk(g), KG.claim, first_evidence(g)))
+
+
+def two_entity_labels(g: Graph) -> None:
+    g.add((ID["organization/anyscale"], RDFS.label, Literal("Any Scale", lang="en")))
+
+
 MUTATIONS = [
     drop_label, second_label, line_as_text, unknown_field, untyped_speaker, wrong_class,
-    french_label, two_english_labels, start_as_decimal, literal_broader,
+    french_label, two_english_labels, start_as_decimal, literal_broader, value_as_text,
+    claim_without_unit, claim_of_a_talk_is_evidence, two_entity_labels,
 ]  # fmt: skip
 
 

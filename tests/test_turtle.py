@@ -1,9 +1,9 @@
-"""The fast Turtle writer writes exactly the bytes rdflib writes for the same graph."""
+"""The chunked build (kg.engine + kg.turtle) writes exactly the bytes of the build in one piece
+(rdflib's serializer over `kg.rdf.to_graph`), talks, evidence, claims and speakers included."""
 
 from __future__ import annotations
 
-import io
-from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,83 +12,107 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Literal
 
-from kg.engine import Settings, chunked, process
-from kg.extract import build_nlp, extract, link
-from kg.ontology import DEFAULT_BASE, load_gazetteer
-from kg.pipeline import read_talks
-from kg.rdf import serialize, to_graph
-from kg.turtle import Runs, context_graph, quote, write_turtle
+from kg import engine, pipeline
+from kg.ontology import DEFAULT_BASE
+from kg.turtle import decimal, quote
 
-BENCH_GAZETTEER = ROOT / "benchmarks" / "gazetteer.ttl"
+# Invented entities: an organization, a person of it (a known speaker), a chip and its vendor.
+EXTRA = """\
+@prefix kg: <https://example.org/kg/vocab#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix org: <https://example.org/kg/id/organization/> .
+org:zyxcorp a kg:Organization ; skos:prefLabel "Zyxcorp"@en , "紫星"@zh .
+<https://example.org/kg/id/person/ada-qwop> a kg:Person ; skos:prefLabel "Ada Qwop"@en ; kg:affiliation org:zyxcorp .
+<https://example.org/kg/id/hardware/zx-9> a kg:Hardware ; skos:prefLabel "ZX-9"@en ; kg:vendor org:zyxcorp .
+"""
 
 
-def fast_turtle(
-    tables: list[Path], gazetteers: tuple[Path, ...], tmp_path: Path, base: str
+def turtle(
+    tables: list[Path], gazetteers: tuple[Path, ...], base: str = DEFAULT_BASE, jobs: int = 1
 ) -> bytes:
-    talks = read_talks(tables)
-    gazetteer = load_gazetteer(gazetteers)
-    settings = Settings(gazetteers, base)
-    runs, refs, roles = Runs(tmp_path), Counter[str](), set[tuple[str, str]]()
-    for chunk in chunked(talks, 40):
-        result = process(settings, chunk)
-        runs.add(result.chunk.blocks)
-        refs.update(result.chunk.refs)
-        roles |= result.chunk.roles
-    out = io.BytesIO()
-    write_turtle(out, context_graph(gazetteer, talks, roles, base), runs, refs)
-    return out.getvalue()
+    result = pipeline.build(tables, Path("unused"), base, None, gazetteers, write=False, jobs=jobs)
+    return result.contents["talks.ttl"]
 
 
-def rdflib_turtle(tables: list[Path], gazetteers: tuple[Path, ...], base: str) -> bytes:
-    talks = read_talks(tables)
-    gazetteer = load_gazetteer(gazetteers)
-    nlp = build_nlp(gazetteer)
-    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
-    return serialize(to_graph(gazetteer, talks, links, base))
+@pytest.fixture
+def chunked(monkeypatch: pytest.MonkeyPatch):
+    """Builds from here on run chunk by chunk, 7 talks a chunk, views off."""
+
+    def use() -> None:
+        monkeypatch.setattr(pipeline, "SMALL_BUILD", 0)
+        monkeypatch.setattr(engine, "CHUNK_TALKS", 7)
+
+    return use
 
 
-@pytest.mark.parametrize("gazetteers", [(), (BENCH_GAZETTEER,)], ids=["shipped", "bench"])
 @pytest.mark.parametrize("base", [DEFAULT_BASE, "http://example.com/other#"])
-def test_seed_table_bytes_match_rdflib(gazetteers, base, tmp_path):
-    assert fast_turtle([TALKS], gazetteers, tmp_path, base) == rdflib_turtle(
-        [TALKS], gazetteers, base
-    )
+def test_seed_table_bytes_match_rdflib(base, chunked):
+    expected = turtle([TALKS], (), base)
+    chunked()
+    assert turtle([TALKS], (), base) == expected
 
 
-def test_awkward_text_and_several_events_match_rdflib(write_table, tmp_path):
+def test_the_committed_export_is_what_chunks_make_with_any_number_of_jobs(chunked, monkeypatch):
+    """outputs/talks.ttl is what `kg build` makes in one piece; 11 chunks make it too."""
+    monkeypatch.chdir(ROOT)  # the export names its source as given: data/talks.md
+    chunked()
+    expected = Path("outputs/talks.ttl").read_bytes()
+    for jobs in (1, 2):
+        assert turtle([Path("data/talks.md")], (), jobs=jobs) == expected
+
+
+def test_awkward_text_and_several_events_match_rdflib(write_table, tmp_path, chunked):
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(EXTRA, encoding="utf-8")
     rows = (
-        r'| Ray 生态 | Quotes "in" \\ a title """ Anyscale \| Ray Summit 2025 | 视频描述：Anyscale公司的'
-        r'Ed Oakes分享了 Ray Serve。 视频介绍：second "part" with a backslash \\ 结论：GPU 结论。 |'
+        r'| Ray 生态 | Quotes "in" \\ a title """ Anyscale \| Ray Summit 2025 | 视频描述：Zyxcorp公司的'
+        r'Ada Qwop分享了 Ray Serve，成本降低50%。 视频介绍：second "part" with a backslash \\ 结论：ZX-9 结论。 |'
         "\n"
         r"|  | Same title, other event \| PyTorch Conference 2025 | 原视频描述有误 |"
         "\n"
-        r'| New Track | Ends with a quote" \| Ray Summit 2025 | Zuks 在 Any Scale 平台上用 GPUs" |'
+        r'| New Track | Ends with a quote" \| Ray Summit 2025 | Zuks 在 Any Scale 平台上用 GPUs" 快了2-3倍 |'
         "\n"
-        r"| New Track | 中文标题 Anyscale平台 \| KubeCon Summit 2025 | 本视频由Anyscale的Ed Oakes介绍 |"
+        r"| New Track | 中文标题 Anyscale平台 10x \| KubeCon Summit 2025 | 本视频由Anyscale的Wei Qian和Ed Oakes共同分享 |"
         "\n"
     )
     table = write_table(rows)
     second = write_table(
-        r"| Ray Data | Another file's talk \| Ray Summit 2025 | Ray Data 与 GPU |" "\n", "b.md"
+        r"| Ray Data | Another file's talk \| Ray Summit 2025 | Ray Data 与 GPU，省了3.50万美元 |"
+        "\n",
+        "b.md",
     )
     tables = [table, second]
-    expected = rdflib_turtle(tables, (BENCH_GAZETTEER,), DEFAULT_BASE)
-    assert fast_turtle(tables, (BENCH_GAZETTEER,), tmp_path, DEFAULT_BASE) == expected
+    expected = turtle(tables, (extra,))
+    for part in (
+        b"kg:Claim",
+        b"kg:maxValue 3.0",
+        b"person:wei-qian-anyscale",
+        b"kg:vendor",
+        b"kg:affiliation",
+    ):
+        assert part in expected
+    chunked()
+    assert turtle(tables, (extra,)) == expected
 
 
-def test_generated_talks_match_rdflib(tmp_path):
+def test_generated_talks_match_rdflib(tmp_path, chunked):
     from importlib.util import module_from_spec, spec_from_file_location
 
     spec = spec_from_file_location("make_tables", ROOT / "benchmarks" / "make_tables.py")
     assert spec and spec.loader
     module = module_from_spec(spec)
     spec.loader.exec_module(module)
-    [table] = module.write_tables(300, tmp_path / "tables")
-    gazetteers = (BENCH_GAZETTEER,)
-    expected = rdflib_turtle([table], gazetteers, DEFAULT_BASE)
-    assert fast_turtle([table], gazetteers, tmp_path, DEFAULT_BASE) == expected
+    [table] = module.write_tables(150, tmp_path / "tables")
+    expected = turtle([table], ())
+    chunked()
+    assert turtle([table], ()) == expected
 
 
 @given(st.text(min_size=0, max_size=30))
 def test_quote_escapes_as_rdflib(text):
     assert quote(text) == Literal(text)._quote_encode()
+
+
+@given(st.from_regex(r"\A\d{1,6}(\.\d{1,4})?\Z"))
+def test_decimal_is_written_as_rdflib_writes_it(number):
+    assert decimal(number)[1] == Literal(Decimal(number))._literal_n3(use_plain=True)

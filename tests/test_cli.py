@@ -1,0 +1,127 @@
+"""The command line as users run it: output, formats, exit codes, and help with examples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+TALKS = str(ROOT / "data" / "talks.md")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    result = CliRunner().invoke(main, ["build", "--input", TALKS, "--output-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_build_reports_what_it_built(built, tmp_path):
+    result = run("build", "--input", TALKS, "--output-dir", str(tmp_path))
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "talks: 72"
+    assert any(line.startswith("entities: ray-library: ") for line in lines)
+    assert any(line.startswith("links: ") for line in lines)
+    assert lines[-1].startswith("seconds: ")
+    assert (tmp_path / "talks.ttl").read_bytes() == (built / "talks.ttl").read_bytes()
+    assert (tmp_path / "graph.html").is_file()
+
+
+def test_base_iri_must_end_with_a_separator(tmp_path):
+    result = run(
+        "build", "--input", TALKS, "--output-dir", str(tmp_path), "--base-iri", "http://x.test/id"
+    )
+    assert result.exit_code == 2
+    assert "must end in / or #" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_query_formats(built, fmt):
+    sparql = "SELECT ?t WHERE { ?t a kg:Talk ; kg:sourceLine 26 }"
+    result = run("query", sparql, "--graph", str(built / "talks.ttl"), "--format", fmt)
+    assert result.exit_code == 0, result.output
+    iri = "https://example.org/kg/id/talk/ray-summit-2025/how-workday-achieved-50x-cheaper-model-serving-with-ray-serve"
+    if fmt == "json":
+        assert json.loads(result.output) == [{"t": iri}]
+    elif fmt == "csv":
+        assert result.output == f"t\n{iri}\n"
+    else:
+        assert result.output.splitlines()[2] == iri
+        assert result.output.splitlines()[-1] == "(1 row)"
+
+
+def test_query_from_a_file(built):
+    result = run(
+        "query", str(ROOT / "queries" / "google-speakers.rq"), "--graph", str(built / "talks.ttl")
+    )
+    assert result.exit_code == 0
+    assert "Aaron Liang" in result.output
+
+
+def test_query_output_cannot_drive_the_terminal(tmp_path):
+    graph = tmp_path / "g.ttl"
+    graph.write_text('<http://x.test/a> <http://x.test/b> "red\\u001b[31m" .\n', encoding="utf-8")
+    result = run("query", "SELECT ?o WHERE { ?s ?p ?o }", "--graph", str(graph))
+    assert "\x1b" not in result.output
+    assert "red\\x1b[31m" in result.output
+
+
+def test_explain_lists_links_with_evidence(built):
+    result = run("explain", "Workday", "--input", TALKS)
+    assert result.exit_code == 0
+    assert "presenter: Workday" in result.output
+    assert 'title [52:61] "Ray Serve" (gazetteer label "Ray Serve")' in result.output
+
+
+def test_explain_needs_one_talk():
+    result = run("explain", "Ray", "--input", TALKS)
+    assert result.exit_code == 2
+    assert "talks match" in result.output
+
+
+def test_eval_meets_the_targets_on_the_annotation():
+    result = run(
+        "eval", "--gold", str(ROOT / "data" / "talks.gold.tsv"), "--input", TALKS, "--summary-only"
+    )
+    assert result.exit_code == 0
+    f1 = {line.split()[0]: float(line.split()[3]) for line in result.output.splitlines()[1:]}
+    targets = {
+        "organization": 0.98,
+        "ray_library": 0.98,
+        "hardware": 0.98,
+        "software": 0.95,
+        "model": 0.95,
+        "speaker": 0.95,
+        "presenter": 0.95,
+        "technique": 0.85,
+    }
+    assert {t: f1[t] >= v for t, v in targets.items()} == dict.fromkeys(targets, True)
+
+
+def test_candidates_on_the_seed_table_are_all_judged():
+    result = run("candidates", "--input", TALKS)
+    assert result.exit_code == 0
+    assert result.output.startswith("no candidates")
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["build"], ["query"], ["eval"], ["explain"], ["candidates"]]
+)
+def test_every_help_ends_with_an_example(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert (
+        "Example" in result.output.strip().splitlines()[-2]
+        or "Example" in result.output.split("Options:")[-1]
+    )

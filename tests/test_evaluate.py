@@ -1,0 +1,64 @@
+"""The evaluator: pairs of (talk, entity) per type, and the annotation file's format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg.errors import KgError
+from kg.evaluate import GoldRow, evaluate, read_gold
+from kg.extract import Link, Mention
+from kg.ontology import gazetteer_from
+
+GAZETTEER = """
+@prefix kg:   <https://example.org/kg/vocab#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix org:  <https://example.org/kg/id/organization/> .
+org:zoox a kg:Organization ; skos:prefLabel "Zoox"@en ; skos:altLabel "Zuks"@en .
+org:uber a kg:Organization ; skos:prefLabel "Uber"@en .
+org:lyft a kg:Organization ; skos:prefLabel "Lyft"@en .
+"""
+
+
+def linked(line: int, role: str, key: str) -> Link:
+    mention = Mention("t.md", line, "summary", 0, 4, key, "text", "text", "sentence")
+    return Link("t.md", line, role, key, (mention,))
+
+
+def test_scores_count_pairs_and_presenters_are_organizations():
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER, format="turtle"))
+    gold = [
+        GoldRow(3, "organization", "Zuks", "", "Zuks"),  # any label names the entity
+        GoldRow(3, "presenter", "Uber", "", "Uber"),
+        GoldRow(4, "organization", "Waymo", "", "Waymo"),  # not in the gazetteer: a miss
+    ]
+    links = [
+        linked(3, "organization", "organization/zoox"),
+        linked(3, "presenter", "organization/uber"),
+        linked(4, "organization", "organization/lyft"),  # wrong
+    ]
+    scores = {s.type: s for s in evaluate(gazetteer, links, gold)}
+    org = scores["organization"]
+    assert (org.true_positives, len(org.wrong), len(org.misses)) == (2, 1, 1)
+    assert org.precision == pytest.approx(2 / 3) and org.recall == pytest.approx(2 / 3)
+    assert org.misses == ((4, "(not in gazetteer) Waymo", "Waymo"),)
+    assert scores["presenter"].f1 == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("line\ttype\n", "t.tsv:1: the header must be"),
+        (
+            "line\ttype\tname\taffiliation\tevidence\n3\tcompany\tZoox\t\tZoox\n",
+            "t.tsv:2: expected a talk line",
+        ),
+    ],
+)
+def test_malformed_annotation_names_file_and_line(tmp_path: Path, text, message):
+    path = tmp_path / "t.tsv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KgError, match=message):
+        read_gold(path)

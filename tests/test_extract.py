@@ -1,0 +1,197 @@
+"""The extractor: mixed Chinese/English matching, word boundaries, aliases, speakers and presenters."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+
+from kg.extract import build_nlp, extract, link, variants
+from kg.ontology import Gazetteer, gazetteer_from
+from kg.table import parse_table
+
+GAZETTEER = """
+@prefix kg:     <https://example.org/kg/vocab#> .
+@prefix skos:   <http://www.w3.org/2004/02/skos/core#> .
+@prefix org:    <https://example.org/kg/id/organization/> .
+@prefix lib:    <https://example.org/kg/id/ray-library/> .
+@prefix hw:     <https://example.org/kg/id/hardware/> .
+@prefix sw:     <https://example.org/kg/id/software/> .
+@prefix tech:   <https://example.org/kg/id/technique/> .
+@prefix person: <https://example.org/kg/id/person/> .
+org:anyscale a kg:Organization ; skos:prefLabel "Anyscale"@en ; skos:altLabel "Any Scale"@en .
+org:zoox a kg:Organization ; skos:prefLabel "Zoox"@en ; skos:altLabel "Zuks"@en .
+org:bytedance a kg:Organization ; skos:prefLabel "ByteDance"@en , "字节跳动"@zh ; skos:altLabel "Bance"@en .
+org:nvidia a kg:Organization ; skos:prefLabel "NVIDIA"@en , "英伟达"@zh .
+org:grab a kg:Organization ; skos:prefLabel "Grab"@en ; kg:matchCase true .
+lib:ray-serve a kg:RayLibrary ; skos:prefLabel "Ray Serve"@en .
+hw:tpu a kg:Hardware ; skos:prefLabel "TPU"@en .
+hw:gb200 a kg:Hardware ; skos:prefLabel "GB200"@en .
+hw:gb200-nvl72 a kg:Hardware ; skos:prefLabel "GB200 NVL72"@en ; skos:broader hw:gb200 .
+tech:prefill-decode-disaggregation a kg:Technique ;
+    skos:prefLabel "prefill-decode disaggregation"@en , "预填充与解码分离"@zh ; skos:altLabel "PD分离"@zh .
+sw:anyscale-platform a kg:Software ; skos:prefLabel "Anyscale Platform"@en ;
+    skos:altLabel "Anyscale平台"@zh .
+person:ed-oakes a kg:Person ; skos:prefLabel "Ed Oakes"@en ; kg:affiliation org:anyscale .
+"""
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return gazetteer_from(Graph().parse(data=GAZETTEER, format="turtle"))
+
+
+@pytest.fixture(scope="module")
+def nlp(gazetteer: Gazetteer):
+    return build_nlp(gazetteer)
+
+
+def table(title: str, summary: str) -> str:
+    escaped = title.replace("|", "\\|")
+    return f"| 分类 | 演讲内容 | 概要 |\n|---|---|---|\n| T | {escaped} | {summary} |\n"
+
+
+def found(nlp, gazetteer, summary: str, title: str = "A talk | Ray Summit 2025") -> list[tuple]:
+    talks = parse_table(table(title, summary), "t.md")
+    return [(m.entity, m.text) for m in extract(nlp, gazetteer, talks) if m.field == "summary"]
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # English glued to Chinese characters on either side.
+        ("Anyscale公司的工程师", [("organization/anyscale", "Anyscale")]),
+        ("自动驾驶公司Zuks在构建", [("organization/zoox", "Zuks")]),
+        ("由Bance计算基础设施团队", [("organization/bytedance", "Bance")]),
+        ("英伟达团队", [("organization/nvidia", "英伟达")]),
+        # Case, width and spacing variants.
+        ("用ray serve部署", [("ray-library/ray-serve", "ray serve")]),
+        ("用RayServe部署", [("ray-library/ray-serve", "RayServe")]),
+        ("用Ray-Serve部署", [("ray-library/ray-serve", "Ray-Serve")]),
+        ("用ＲＡＹ　ＳＥＲＶＥ部署", [("ray-library/ray-serve", "ＲＡＹ　ＳＥＲＶＥ")]),
+        ("用Ray  Serve部署", [("ray-library/ray-serve", "Ray  Serve")]),
+        ("Any Scale公司", [("organization/anyscale", "Any Scale")]),
+        # No match inside a longer Latin word.
+        ("在Array中", []),
+        ("多个TPUs上", []),
+        ("TPU上", [("hardware/tpu", "TPU")]),
+        ("Zooxy公司", []),
+        # Chinese phrasings of a technique.
+        ("采用PD分离架构", [("technique/prefill-decode-disaggregation", "PD分离")]),
+        ("预填充与解码分离", [("technique/prefill-decode-disaggregation", "预填充与解码分离")]),
+    ],
+)
+def test_matches_mixed_script_text(nlp, gazetteer, summary, expected):
+    assert found(nlp, gazetteer, summary) == expected
+
+
+def test_match_case_entities_need_their_case(nlp, gazetteer):
+    assert found(nlp, gazetteer, "用户可以grab数据，Grab公司") == [("organization/grab", "Grab")]
+
+
+def test_longest_match_wins_within_a_kind(nlp, gazetteer):
+    assert found(nlp, gazetteer, "在GB200 NVL72上部署") == [("hardware/gb200-nvl72", "GB200 NVL72")]
+
+
+def test_overlapping_matches_of_different_kinds_are_kept(nlp, gazetteer):
+    assert found(nlp, gazetteer, "基于Anyscale平台") == [
+        ("organization/anyscale", "Anyscale"),
+        ("software/anyscale-platform", "Anyscale平台"),
+    ]
+
+
+def test_mentions_carry_field_offsets_sentence_and_label(nlp, gazetteer):
+    summary = "视频介绍：第一句。本视频由Zuks团队分享。"
+    talks = parse_table(table("Zoox talk | Ray Summit 2025", summary), "t.md")
+    mentions = extract(nlp, gazetteer, talks)
+    title, body = mentions[1], mentions[0]
+    assert (title.field, title.start, title.end, title.text) == ("title", 0, 4, "Zoox")
+    assert body.field == "summary"
+    assert talks[0].summary[body.start : body.end] == "Zuks"
+    assert body.sentence == "本视频由Zuks团队分享。"
+    assert body.label == "Zuks"
+
+
+def test_speakers_and_presenters_come_from_the_opening_clause(nlp, gazetteer):
+    summary = "视频介绍：本视频由Anyscale公司的Ed Oakes分享，介绍了英伟达的GPU。"
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    roles = {(item.role, item.entity) for item in links}
+    assert ("person", "person/ed-oakes") in roles
+    assert ("presenter", "organization/anyscale") in roles
+    assert ("organization", "organization/nvidia") in roles
+    assert ("presenter", "organization/nvidia") not in roles
+
+
+def test_presenter_falls_back_to_title_organizations(nlp, gazetteer):
+    talks = parse_table(
+        table("How Zoox serves models | Ray Summit 2025", "本次演讲聚焦于模型服务。"), "t.md"
+    )
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    assert ("presenter", "organization/zoox") in {(item.role, item.entity) for item in links}
+
+
+def test_namesakes_are_told_apart_by_affiliation(nlp):
+    gazetteer = gazetteer_from(
+        Graph().parse(
+            data=GAZETTEER
+            + """
+org:adobe a kg:Organization ; skos:prefLabel "Adobe"@en .
+person:han a kg:Person ; skos:prefLabel "Han"@en ; kg:affiliation org:adobe .
+person:han-nvidia a kg:Person ; skos:prefLabel "Han"@en ; kg:affiliation org:nvidia ."""
+        )
+    )
+    nlp = build_nlp(gazetteer)
+    talks = parse_table(table("A talk | Ray Summit 2025", "本视频由英伟达的Han分享。"), "t.md")
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    assert {item.entity for item in links if item.role == "person"} == {"person/han-nvidia"}
+
+
+def test_a_first_name_alone_is_the_speaker_with_that_full_name():
+    gazetteer = gazetteer_from(
+        Graph().parse(
+            data=GAZETTEER
+            + """
+person:simon a kg:Person ; skos:prefLabel "Simon"@en .
+person:simon-lars a kg:Person ; skos:prefLabel "Simon Lars"@en ."""
+        )
+    )
+    nlp = build_nlp(gazetteer)
+    summary = "Anyscale的Simon Lars分享了RLlib。Simon还展望了路线图。"
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    assert {item.entity for item in links if item.role == "person"} == {"person/simon-lars"}
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "本视频由英伟达旗下Anyscale的工程师团队分享。",  # a parent company
+        "本视频由前英伟达研究员、现Anyscale的Ed Oakes分享。",  # a former employer
+    ],
+)
+def test_parent_and_former_organizations_are_not_presenters(nlp, gazetteer, summary):
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    presenters = {item.entity for item in links if item.role == "presenter"}
+    assert presenters == {"organization/anyscale"}
+    assert ("organization", "organization/nvidia") in {(i.role, i.entity) for i in links}
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Ray Serve", ["Ray Serve", "RayServe", "Ray-Serve"]),
+        ("Ray直接传输", ["Ray直接传输"]),
+        ("GB200 NVL72", ["GB200 NVL72", "GB200NVL72", "GB200-NVL72"]),
+        ("vLLM", ["vLLM"]),
+    ],
+)
+def test_label_variants(label, expected):
+    assert variants(label) == expected
+
+
+def test_a_verb_about_content_does_not_make_presenters(nlp, gazetteer):
+    summary = "该演讲开篇回顾计算的历史，介绍了英伟达和Anyscale的案例。"
+    talks = parse_table(table("A keynote | Ray Summit 2025", summary), "t.md")
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    assert [item for item in links if item.role == "presenter"] == []

@@ -1,0 +1,72 @@
+"""Speakers found by how the text introduces them, with the organization the sentence ties them to."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+
+from kg.extract import build_nlp, extract, link
+from kg.ontology import gazetteer_from
+from kg.speakers import find_speakers
+from kg.table import parse_table
+
+GAZETTEER = """
+@prefix kg:   <https://example.org/kg/vocab#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix org:  <https://example.org/kg/id/organization/> .
+org:uber a kg:Organization ; skos:prefLabel "Uber"@en .
+org:google a kg:Organization ; skos:prefLabel "Google"@en , "谷歌"@zh .
+org:bytedance a kg:Organization ; skos:prefLabel "ByteDance"@en , "字节跳动"@zh .
+org:uc-berkeley a kg:Organization ; skos:prefLabel "UC Berkeley"@en .
+"""
+
+
+def speakers(summary: str) -> set[tuple[str, str | None]]:
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER, format="turtle"))
+    talks = parse_table(
+        f"| 分类 | 演讲内容 | 概要 |\n|---|---|---|\n| T | A talk | {summary} |\n", "t.md", "E 2025"
+    )
+    mentions = extract(build_nlp(gazetteer), gazetteer, talks)
+    gazetteer, found = find_speakers(gazetteer, talks, mentions)
+    links = link(gazetteer, talks, sorted(mentions + found))
+    people = {item.entity for item in links if item.role == "person"}
+    return {(gazetteer.entities[k].label, gazetteer.entities[k].affiliation) for k in people}
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "本视频由Uber AI平台工程师Pong和Bharat共同分享，详细介绍了训练平台。",
+            {("Pong", "organization/uber"), ("Bharat", "organization/uber")},
+        ),
+        (
+            "本次演讲由字节跳动的李明和谷歌的王芳共同分享。",
+            {("李明", "organization/bytedance"), ("王芳", "organization/google")},
+        ),
+        (
+            "Presented by Wei Zhang of ByteDance and Chen Liu of UC Berkeley, this session walks through it.",
+            {("Wei Zhang", "organization/bytedance"), ("Chen Liu", "organization/uc-berkeley")},
+        ),
+        (
+            "Google's Maya Lindqvist shows how her team runs JAX.",
+            {("Maya Lindqvist", "organization/google")},
+        ),
+        ("In this talk, Ana Souza from Nubank shows a pipeline.", {("Ana Souza", None)}),
+        # Not people: a team, a lab, an unknown company in a speaker's place.
+        ("本视频由Uber的工程师团队分享。", set()),
+        (
+            "Researchers from UC Berkeley's Sky Computing Lab, Tyler Grant and Nina Alvarez, explain it.",
+            {
+                ("Tyler Grant", "organization/uc-berkeley"),
+                ("Nina Alvarez", "organization/uc-berkeley"),
+            },
+        ),
+    ],
+)
+def test_speakers_and_affiliations(summary, expected):
+    assert speakers(summary) == expected
+
+
+def test_names_outside_the_opening_clause_are_not_speakers():
+    assert speakers("本视频详细介绍了训练平台。后来Pong和Bharat也提到过。") == set()
