@@ -8,8 +8,8 @@ with `innerHTML`. Our template
 - carries all table text as JSON in `<script type="application/json">` blocks, with `<`, `>`,
   `&`, U+2028 and U+2029 escaped (`script_json`), and its script writes that text into the page
   with `textContent` and text nodes only, never as HTML,
-- draws the graph from positions computed here (networkx); a small graph then settles for under
-  a second in the page and stops moving, a big one is drawn as it is.
+- draws the graph from positions computed here (networkx); a small graph then settles in the page
+  (200 physics steps, about a second) and stops moving, a big one is drawn as it is.
 The same graph always gives the same bytes.
 """
 
@@ -60,7 +60,7 @@ SCRIPT_ESCAPES = {
 }
 LAYOUT_SEED = 7
 LAYOUT_SCALE = 450  # the layout's half-width in canvas pixels at 100 nodes; grows with sqrt(n)
-SETTLE_LIMIT = 500  # below this many nodes, the page refines the layout (under a second)
+SETTLE_LIMIT = 500  # below this many nodes, the page refines the layout (200 physics steps)
 TALK_SPACING = 14  # pixels between talks that share a spot
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
@@ -314,7 +314,7 @@ def _layout(network: Any, graph: Graph) -> dict[str, tuple[int, int]]:
     around it. A spring layout of every talk would take about 15 s at 2,000 talks (and a physics
     simulation in the page 20-40 s); see benchmarks/html_layout.md. In a graph of fewer than
     `SETTLE_LIMIT` nodes the page then lets vis-network's forceAtlas2 settle the nodes from
-    there, which spreads the talks apart in under a second, and stops it.
+    there, which spreads the talks apart in about a second, and stops it.
     """
     import networkx as nx
 
