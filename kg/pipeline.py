@@ -88,8 +88,9 @@ def build(
     started = time.perf_counter()
     talks = read_talks(inputs, event)
     gazetteer = load_gazetteer(gazetteers)
-    whole = len(talks) <= SMALL_BUILD and engine == "local"
-    views = whole if html is None else html
+    small = len(talks) <= SMALL_BUILD
+    whole = small and engine == "local"
+    views = small if html is None else html
     with ExitStack() as stack:
         if whole:
             made = _build_whole(gazetteer, talks, base, views)

@@ -55,9 +55,11 @@ def new_people(
     finding), and the mentions of everyone found. Each talk's findings depend on that talk alone,
     so chunks of talks can be searched apart (kg.engine) and their people merged in order."""
     taken: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    in_summary: dict[tuple[str, int], list[Mention]] = {}
     for m in mentions:
         if m.field == "summary":
             taken.setdefault((m.source, m.line), []).append((m.start, m.end))
+            in_summary.setdefault((m.source, m.line), []).append(m)
     people: dict[str, Entity] = {}
     found: list[Mention] = []
     for talk in talks:
@@ -66,9 +68,8 @@ def new_people(
             continue
         orgs = [
             m
-            for m in mentions
-            if (m.source, m.line, m.field) == (talk.source, talk.line, "summary")
-            and gazetteer.entities[m.entity].kind == "organization"
+            for m in in_summary.get((talk.source, talk.line), [])
+            if gazetteer.entities[m.entity].kind == "organization"
             and clause[0] <= m.start < clause[1]
         ]
         text = talk.summary[clause[0] : clause[1]]

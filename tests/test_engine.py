@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sys
 from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -146,9 +147,9 @@ ZETA = """\
 def test_a_speaker_found_in_two_chunks_is_the_person_of_its_last_finding(
     write_table, tmp_path, monkeypatch
 ):
-    """Two findings, "Wei Zq" (no affiliation) and "Wei" of Zeta Q get the same key, person/wei-zq. In one
-    piece the later finding wins, so the first talk is presented by Zeta Q through its speaker;
-    chunks of one talk each must agree, although the first chunk never sees the second talk."""
+    """Two findings, "Wei Zq" (no affiliation) and "Wei" of Zeta Q, get one key: person/wei-zq.
+    In one piece the later finding wins, so the first talk is presented by Zeta Q through its
+    speaker; chunks of one talk each must agree, though the first never sees the second talk."""
     extra = tmp_path / "zeta.ttl"
     extra.write_text(ZETA, encoding="utf-8")
     table = write_table(
@@ -170,3 +171,31 @@ def test_a_speaker_found_in_two_chunks_is_the_person_of_its_last_finding(
     monkeypatch.setattr(pipeline, "SMALL_BUILD", 0)
     monkeypatch.setattr(engine, "CHUNK_TALKS", 1)
     assert export() == whole
+
+
+def test_chunks_count_the_candidates_a_build_in_one_piece_counts(write_table, monkeypatch):
+    """A speaker found in one chunk ("Wei Qian") is no candidate in another chunk that names it
+    ("from Wei Qian"); "Foobarix" is one candidate, although two chunks find it."""
+    table = write_table(
+        r"| Ray Data | One \| Ray Summit 2025 | 本视频由Anyscale的Wei Qian和Ed Oakes共同分享。 |"
+        "\n"
+        r"| Ray Data | Two \| Ray Summit 2025 | A talk from Wei Qian about the Foobarix框架. |"
+        "\n"
+        r"| Ray Data | Three \| Ray Summit 2025 | 我们用Foobarix框架。 |"
+        "\n"
+    )
+    whole = pipeline.build([table], Path("unused"), write=False)
+    monkeypatch.setattr(pipeline, "SMALL_BUILD", 0)
+    monkeypatch.setattr(engine, "CHUNK_TALKS", 1)
+    chunked = pipeline.build([table], Path("unused"), write=False)
+    found = {(c.kind, c.name) for c in candidates_of(table)}
+    assert ("software", "Foobarix") in found
+    assert not any(name == "Wei Qian" for _, name in found)
+    assert chunked.candidates == whole.candidates == len(found)
+
+
+def candidates_of(table: Path):
+    from kg.discover import candidates
+
+    found = pipeline.analyse([table])
+    return candidates(found.gazetteer, found.talks, found.mentions)
