@@ -1,8 +1,9 @@
 """Time `kg build` on generated tables of 1k, 10k and 100k talks; write benchmarks/results.md.
 
-For each size: wall time, talks per second and peak RSS (the sum over kg and its worker
-processes, sampled every 50 ms) of `kg build --no-html`, the median of several runs (fewer for the
-big sizes). Then `kg query` over the biggest export, with pyoxigraph and with rdflib.
+For each size: wall time, CPU time, talks per second and peak memory (PSS of kg and its worker
+processes, sampled every 50 ms) of `kg build --jobs N`, the median of several runs (fewer for the
+big sizes). Then the README's queries (queries/*.rq) with `kg query`: Oxigraph on the 10k and
+100k exports, rdflib on the 1k export.
 
     python benchmarks/make_tables.py --talks 1000 --talks 10000 --talks 100000
     python benchmarks/run.py --jobs 2
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+QUERIES = ROOT.parent / "queries"
 RUNS = {1000: 5, 10000: 3, 100000: 3}
 
 
@@ -79,7 +81,7 @@ def timed(command: list[str]) -> tuple[float, float, int]:
 def query_times(kg: list[str], export: Path, engine: str, runs: int = 3) -> list[str]:
     """Median wall time of `kg query` (the whole command) for each benchmarks/queries/*.rq."""
     cells = []
-    for path in sorted((ROOT / "queries").glob("*.rq")):
+    for path in sorted(QUERIES.glob("*.rq")):
         times = [
             timed([*kg, "query", str(path), "--graph", str(export), "--engine", engine])[0]
             for _ in range(runs)
@@ -97,24 +99,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "results.md")
     args = parser.parse_args()
     kg = [sys.executable, "-m", "kg"]
-    gazetteer = ["--gazetteer", str(ROOT / "gazetteer.ttl")]
     rows, seconds, queries = [], {}, []
     with tempfile.TemporaryDirectory() as out:
         for size in args.sizes:
             table = args.data / f"talks-{size}.md"
             export = Path(out) / str(size) / "talks.ttl"
-            runs = []
-            for _ in range(args.runs or RUNS.get(size, 3)):
-                command = [
-                    *kg,
-                    "build",
-                    "--input",
-                    str(table),
-                    *gazetteer,
-                    "--output-dir",
-                    str(export.parent),
-                ]
-                runs.append(timed([*command, "--no-html", "--jobs", str(args.jobs)]))
+            command = [*kg, "build", "--input", str(table), "--output-dir", str(export.parent)]
+            runs = [
+                timed([*command, "--jobs", str(args.jobs)])
+                for _ in range(args.runs or RUNS.get(size, 3))
+            ]
             wall = statistics.median(r[0] for r in runs)
             cpu = statistics.median(r[1] for r in runs)
             memory = statistics.median(r[2] for r in runs)
@@ -125,36 +119,26 @@ def main() -> None:
             )
             print(rows[-1], flush=True)
             if size >= 10000:
-                first = timed(
-                    [
-                        *kg,
-                        "query",
-                        "ASK { ?s ?p ?o }",
-                        "--graph",
-                        str(export),
-                        "--engine",
-                        "oxigraph",
-                    ]
-                )
+                ask = [*kg, "query", "ASK { ?s ?p ?o }", "--graph", str(export)]
+                first = timed([*ask, "--engine", "oxigraph"])
                 cells = query_times(kg, export, "oxigraph")
                 queries.append(
                     f"| {size:,} | Oxigraph (store built once: {first[0]:.0f} s) | "
                     + " | ".join(cells)
                     + " |"
                 )
-                if size <= 10000:
-                    cells = query_times(kg, export, "rdflib", runs=1)
-                    queries.append(
-                        f"| {size:,} | rdflib (parses the file each time) | "
-                        + " | ".join(cells)
-                        + " |"
-                    )
+                print(queries[-1], flush=True)
+            elif size == 1000:
+                cells = query_times(kg, export, "rdflib")
+                queries.append(
+                    f"| {size:,} | rdflib (parses the file each time) | " + " | ".join(cells) + " |"
+                )
                 print(queries[-1], flush=True)
     lines = [
         "# kg build benchmark",
         "",
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}.",
-        f"Command: `kg build --input talks-N.md --gazetteer benchmarks/gazetteer.ttl --no-html --jobs {args.jobs}`"
+        f"Command: `kg build --input talks-N.md --jobs {args.jobs}`"
         " (tables from benchmarks/make_tables.py). Load average at the end: "
         + ", ".join(f"{x:.1f}" for x in os.getloadavg())
         + ".",
@@ -168,10 +152,11 @@ def main() -> None:
     if 10000 in seconds and 100000 in seconds:
         lines += ["", f"100k / 10k time: {seconds[100000] / seconds[10000]:.1f}x (target <= 11x)."]
     if queries:
-        names = [p.stem for p in sorted((ROOT / "queries").glob("*.rq"))]
+        names = [p.stem for p in sorted(QUERIES.glob("*.rq"))]
         lines += [
             "",
-            "`kg query` wall time in seconds (the whole command, median of 3; benchmarks/queries/):",
+            "`kg query` wall time in seconds (the whole command, median of 3) for the README's"
+            " queries (queries/*.rq):",
             "",
             "| talks | engine | " + " | ".join(names) + " |",
             "| ---: | --- |" + " ---: |" * len(names),
