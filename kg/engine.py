@@ -123,8 +123,8 @@ def run(
     merged = Merged(Runs(spill))
     done: dict[int, Result] = {}
     for result in results:
-        merged.runs.add(result.index, result.chunk.blocks)
-        result.chunk.blocks = []
+        merged.runs.add(result.index, result.chunk.data)
+        result.chunk.data = b""
         done[result.index] = result
         if progress:
             progress(result.talks, len(talks))
@@ -133,7 +133,7 @@ def run(
     for index, result in sorted(done.items()):
         if any(merged.people[key] != person for key, person in result.people.items()):
             result = process(settings, index, chunks[index], merged.people)
-            merged.runs.add(index, result.chunk.blocks)
+            merged.runs.add(index, result.chunk.data)
         _merge(merged, result)
     return merged
 

@@ -182,21 +182,48 @@ def _within(cls: str) -> frozenset[str]:
     return subclasses().get(cls, frozenset({cls}))
 
 
-def check(subjects: dict[str, Subject], final: bool = False) -> Report:
+@cache
+def verbatim_paths() -> frozenset[str]:
+    """The predicates whose values some shape looks at beyond their kind, datatype and number:
+    paths of sh:in, sh:class, sh:languageIn and sh:uniqueLang, objects that are targets, rdf:type.
+    Two nodes that differ only in other values (of the same kinds) get the same verdict."""
+    found = {TYPE}
+    for shape in shapes():
+        found.update(shape.objects_of)
+        for prop in shape.properties:
+            if (
+                prop.values is not None
+                or prop.cls
+                or prop.languages is not None
+                or prop.unique_lang
+            ):
+                found.add(prop.path)
+    return frozenset(found)
+
+
+def check(
+    subjects: dict[str, Subject], final: bool = False, aliases: dict[str, str] | None = None
+) -> Report:
     """Check the focus nodes among `subjects` (IRI -> predicate -> values). Unless `final`, a node
-    or type outside `subjects` is left in the report for the context; if `final`, it is missing."""
+    or type outside `subjects` is left in the report for the context; if `final`, it is missing.
+    `aliases` maps nodes left out of `subjects` to one in it that gets the same verdict (the same
+    verbatim_paths() values, the same kinds and numbers of the others): checked once for all."""
     report = Report()
     types = {
         iri: {v[1] for v in props.get(TYPE, ()) if v[0] == 0} for iri, props in subjects.items()
     }
+    aliases = aliases or {}
+    focus_types = types  # an alias is no focus node of its own: its representative stands for it
+    if aliases:
+        types = {**types, **{node: types[rep] for node, rep in aliases.items()}}
     for shape in shapes():
         targets = set().union(*(_within(c) for c in shape.classes))
-        focus = [iri for iri, classes in types.items() if not classes.isdisjoint(targets)]
+        focus = [iri for iri, classes in focus_types.items() if not classes.isdisjoint(targets)]
         seen = set(focus)
         for iri, props in subjects.items():
             for predicate in shape.objects_of:
                 for value in props.get(predicate, ()):
-                    node = value[1]
+                    node = aliases.get(value[1], value[1])
                     if value[0] not in (0, 3):  # a literal focus node has no properties
                         report.problems += _node(shape, [str(value[-1])], {}, types, report, True)
                     elif node not in seen:

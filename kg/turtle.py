@@ -30,7 +30,7 @@ from kg.claims import Claim
 from kg.extract import Link, Mention
 from kg.ontology import KG, KINDS, PROV, Gazetteer, slug, track_key
 from kg.rdf import PART_PROPERTY, bind_prefixes, language, talk_iri, to_graph
-from kg.shacl import Report, check
+from kg.shacl import Report, check, verbatim_paths
 from kg.table import Talk
 
 TYPE, LABEL = str(RDF.type), str(RDFS.label)
@@ -69,9 +69,10 @@ def decimal(number: str) -> tuple[Key, str]:
 
 @dataclass
 class Chunk:
-    """A chunk of talks rendered: its blocks sorted, and what the context needs to know of it."""
+    """A chunk of talks rendered: its blocks sorted (in the form of a run, see `Runs`), and what
+    the context needs to know of it."""
 
-    blocks: list[tuple[int, str, bytes]]  # (times referenced, subject IRI, Turtle text)
+    data: bytes = b""
     refs: Counter[str] = field(default_factory=Counter)  # other IRIs, times used as an object
     roles: set[tuple[str, str]] = field(default_factory=set)  # (link role, entity key)
     links: int = 0
@@ -87,6 +88,7 @@ class Renderer:
         graph = Graph()
         bind_prefixes(graph, base)
         self._serializer = TurtleSerializer(graph)
+        self._verbatim = verbatim_paths()
         self._names: dict[str, str] = {}
         talks = f"{base}talk/"
         # Talk and evidence IRIs ({base}talk/event/title...) have no prefixed name unless some
@@ -135,9 +137,15 @@ class Renderer:
         claims_of: dict[tuple[str, int], list[Claim]] = {}
         for claim in claims:
             claims_of.setdefault((claim.source, claim.line), []).append(claim)
-        chunk = Chunk(blocks=[])
-        blocks, refs = chunk.blocks, chunk.refs
+        chunk = Chunk()
+        blocks: list[tuple[int, str, bytes]] = []  # (times referenced, subject IRI, Turtle text)
+        refs = chunk.refs
         checked: dict[str, Subject] = {}
+        # Evidence nodes of one mention all have the same form: of those that agree in the values
+        # the shapes look at (kg.shacl.verbatim_paths), the first is checked for all.
+        representatives: dict[tuple[str, ...], str] = {}
+        aliases: dict[str, str] = {}
+        left_out: list[tuple[str, str, str, Mention]] = []
         for talk in talks:
             items = by_talk.get((talk.source, talk.line), [])
             chunk.links += len(items)
@@ -174,18 +182,16 @@ class Renderer:
                     )
                     blocks.append((1, node, text.encode("utf-8", "replace")))
                     chunk.triples += 9
-                    refs.update((EVIDENCE, entity, predicate))
-                    checked[node] = {
-                        TYPE: {(0, EVIDENCE): ""},
-                        V["entity"]: {(0, entity): ""},
-                        V["link"]: {(0, predicate): ""},
-                        V["field"]: {(1, "", mention.field): ""},
-                        V["start"]: {(2, str(mention.start), INTEGER): ""},
-                        V["end"]: {(2, str(mention.end), INTEGER): ""},
-                        V["matchedText"]: {(1, "", mention.text): ""},
-                        V["sentence"]: {(1, "", mention.sentence): ""},
-                        V["gazetteerLabel"]: {(1, "", mention.label): ""},
-                    }
+                    refs[EVIDENCE] += 1
+                    refs[entity] += 1
+                    refs[predicate] += 1
+                    facets = self._facets(entity, predicate, mention)
+                    representative = representatives.setdefault(facets, node)
+                    if representative == node:
+                        checked[node] = _evidence_subject(entity, predicate, mention)
+                    else:
+                        aliases[node] = representative
+                        left_out.append((node, entity, predicate, mention))
                 else:  # the same node twice: merge its triples, as a graph would
                     merged = self._merged(found)
                     blocks.append((1, node, self._block(node, merged)))
@@ -194,8 +200,27 @@ class Renderer:
                         chunk.triples += len(properties)
                         refs.update(key[1] for key in properties if key[0] == 0)
         blocks.sort()
-        chunk.report = check(checked)  # type: ignore[arg-type]
+        chunk.data = Runs.encode(blocks)
+        chunk.report = check(checked, aliases=aliases)  # type: ignore[arg-type]
+        if chunk.report.problems:  # name every node at fault, with its own values
+            for node, entity, predicate, mention in left_out:
+                checked[node] = _evidence_subject(entity, predicate, mention)
+            chunk.report = check(checked)  # type: ignore[arg-type]
         return chunk
+
+    def _facets(self, entity: str, predicate: str, mention: Mention) -> tuple[str, ...]:
+        """The values of an evidence node that the shapes look at (others: only their kind)."""
+        verbatim = self._verbatim
+        return (
+            entity if V["entity"] in verbatim else "",
+            predicate if V["link"] in verbatim else "",
+            mention.field if V["field"] in verbatim else "",
+            mention.text if V["matchedText"] in verbatim else "",
+            mention.sentence if V["sentence"] in verbatim else "",
+            mention.label if V["gazetteerLabel"] in verbatim else "",
+            str(mention.start) if V["start"] in verbatim else "",
+            str(mention.end) if V["end"] in verbatim else "",
+        )
 
     def _talk(
         self, talk: Talk, items: list[Link]
@@ -314,6 +339,21 @@ EVIDENCE_FIELDS = {
 }  # fmt: skip
 
 
+def _evidence_subject(entity: str, predicate: str, mention: Mention) -> Subject:
+    """An evidence node of one mention, as kg.shacl reads it (see `Renderer._talk`)."""
+    return {
+        TYPE: {(0, EVIDENCE): ""},
+        V["entity"]: {(0, entity): ""},
+        V["link"]: {(0, predicate): ""},
+        V["field"]: {(1, "", mention.field): ""},
+        V["start"]: {(2, str(mention.start), INTEGER): ""},
+        V["end"]: {(2, str(mention.end), INTEGER): ""},
+        V["matchedText"]: {(1, "", mention.text): ""},
+        V["sentence"]: {(1, "", mention.sentence): ""},
+        V["gazetteerLabel"]: {(1, "", mention.label): ""},
+    }
+
+
 def _predicate_order(predicate: str) -> tuple[int, str]:
     return (0 if predicate == TYPE else 1 if predicate == LABEL else 2, predicate)
 
@@ -345,23 +385,28 @@ class Runs:
         self.directory = directory
         self.paths: dict[int, Path] = {}
 
-    def add(self, index: int, blocks: list[tuple[int, str, bytes]]) -> None:
-        """Keep the blocks of chunk `index` (replacing those kept before for it)."""
+    @classmethod
+    def encode(cls, blocks: list[tuple[int, str, bytes]]) -> bytes:
+        """Sorted blocks as one run: records of (references, IRI, Turtle text)."""
+        parts: list[bytes] = []
+        for refs, iri, text in blocks:
+            name = iri.encode("utf-8")
+            parts += (cls.RECORD.pack(refs, len(name), len(text)), name, text)
+        return b"".join(parts)
+
+    def add(self, index: int, data: bytes) -> None:
+        """Keep the run of chunk `index` (replacing the one kept before for it)."""
         path = self.directory / f"run-{index:06d}"
-        with path.open("wb") as stream:
-            for refs, iri, text in blocks:
-                name = iri.encode("utf-8")
-                stream.write(self.RECORD.pack(refs, len(name), len(text)))
-                stream.write(name)
-                stream.write(text)
+        path.write_bytes(data)
         self.paths[index] = path
 
-    def read(self, path: Path) -> Iterator[tuple[tuple[int, bool, int, str], bytes]]:
+    def read(self, path: Path) -> Iterator[tuple[tuple[int, bool, int, bytes], bytes]]:
+        """The blocks of a run, keyed as `write_turtle` orders subjects (UTF-8 bytes sort as
+        their text does)."""
         with path.open("rb", buffering=1 << 20) as stream:
             while header := stream.read(self.RECORD.size):
                 refs, size, length = self.RECORD.unpack(header)
-                iri = stream.read(size).decode("utf-8")
-                yield (1, False, refs, iri), stream.read(length)
+                yield (1, False, refs, stream.read(size)), stream.read(length)
 
 
 class _ContextSerializer(TurtleSerializer):
@@ -397,16 +442,18 @@ def write_turtle(
     serializer.startDocument()
     out.write(header.getvalue())
 
-    def context_subjects() -> Iterator[tuple[tuple[int, bool, int, str], object]]:
+    def context_subjects() -> Iterator[tuple[tuple[int, bool, int, bytes], object]]:
         for index, subject in enumerate(ordered):
             if subject in serializer._topLevels:
-                yield (0, False, index, ""), subject
+                yield (0, False, index, b""), subject
             else:
                 bnode = isinstance(subject, BNode)
-                yield (1, bnode, serializer._references[subject], str(subject)), subject
+                references = serializer._references[subject]
+                yield (1, bnode, references, str(subject).encode("utf-8")), subject
 
+    # Keys are unique (one subject, one block), so the merge never compares the items.
     streams = [context_subjects(), *(runs.read(runs.paths[i]) for i in sorted(runs.paths))]
-    for _, item in heapq.merge(*streams, key=lambda entry: entry[0]):  # type: ignore[arg-type]
+    for _, item in heapq.merge(*streams):  # type: ignore[type-var]
         if isinstance(item, bytes):
             out.write(item)
         elif not serializer.isDone(item):  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import TALKS
+from conftest import ROOT, TALKS
 from pyshacl import validate
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
@@ -157,3 +157,46 @@ def test_a_big_build_fails_the_chunked_check_with_exit_1(write_table, tmp_path, 
         assert result.exit_code == 1, result.output
         assert "gpu" in result.output and "Organization" in result.output
         assert not out.exists() or not (out / "talks.ttl").exists()
+
+
+@pytest.fixture
+def strict_shapes(monkeypatch):
+    """shapes.ttl with evidence allowed in summaries only: every title's evidence breaks it."""
+    import kg.shacl
+
+    text = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
+    strict = text.replace(
+        'kg:field ; sh:minCount 1 ; sh:maxCount 1 ; sh:in ( "title" "summary" )',
+        'kg:field ; sh:minCount 1 ; sh:maxCount 1 ; sh:in ( "summary" )',
+        1,
+    )
+    assert strict != text
+    real = kg.shacl.read_ontology
+
+    def read(name: str) -> Graph:
+        return Graph().parse(data=strict, format="turtle") if name == "shapes.ttl" else real(name)
+
+    monkeypatch.setattr(kg.shacl, "read_ontology", read)
+    kg.shacl.shapes.cache_clear()
+    kg.shacl.verbatim_paths.cache_clear()
+    yield Graph().parse(data=strict, format="turtle")
+    kg.shacl.shapes.cache_clear()
+    kg.shacl.verbatim_paths.cache_clear()
+
+
+def test_chunks_name_every_failing_evidence_node_as_pyshacl_does(seed_graph, strict_shapes):
+    """The renderer checks one evidence node for all that look alike to the shapes; when that one
+    fails, every node is checked, so the report names the same nodes as pySHACL."""
+    from kg.engine import Settings, chunked, process
+
+    conforms, report, _ = validate(seed_graph, shacl_graph=strict_shapes, inference="none")
+    expected = {str(node) for node in report.objects(None, SH.focusNode)}
+    assert not conforms and len(expected) > 50
+    found = analyse([TALKS])
+    settings = Settings((), "https://example.org/kg/id/")
+    failing = set()
+    for index, talks in enumerate(chunked(found.talks, 10)):
+        failing |= {
+            p.split(" ", 1)[0] for p in process(settings, index, talks).chunk.report.problems
+        }
+    assert failing == expected
