@@ -41,7 +41,8 @@ def run_on_ray(settings: Settings, chunks: list[list[Talk]], jobs: int) -> Itera
         address = os.environ.get("RAY_ADDRESS")
         options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
         if not address:
-            options["num_cpus"] = max(jobs, 1)
+            # "local": a Ray of our own, never a cluster some other program left running here.
+            address, options["num_cpus"] = "local", max(jobs, 1)
         ray.init(address=address, **options)
     rows = ray.data.from_items(
         [{"index": index, "talks": pickle.dumps(chunk)} for index, chunk in enumerate(chunks)]
