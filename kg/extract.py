@@ -258,20 +258,28 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
 
 
 def _resolve_homonyms(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
-    """Where one name matched several people ("Han" at Adobe, "Han" at Character.AI), keep those
-    whose affiliation the talk names; a first name alone ("Simon") that begins the full name of a
+    """Where one name matched several people ("Han" at Adobe, "Han" at Character.AI), keep the
+    one whose affiliation the talk names nearest before the name (one evidence, one entity); a first name alone ("Simon") that begins the full name of a
     speaker of the same talk ("Simon Lars Zehnders") is that speaker, not a namesake."""
-    named = {m.entity for m in found if gazetteer.entities[m.entity].kind == "organization"}
+    orgs = [m for m in found if gazetteer.entities[m.entity].kind == "organization"]
     people = [m for m in found if gazetteer.entities[m.entity].kind == "person"]
+
+    def closeness(m: Mention) -> tuple[int, str]:
+        """How near before the name its affiliation is named (nearest first; unnamed last)."""
+        affiliation = gazetteer.entities[m.entity].affiliation
+        gaps = [m.start - o.end for o in orgs if o.entity == affiliation and o.field == m.field]
+        named = [o for o in orgs if o.entity == affiliation]
+        gap = min((g for g in gaps if g >= 0), default=10**9 if not named else 10**8)
+        return gap, m.entity
+
     full_names = {m.text.casefold() for m in people if " " in m.text}
     by_span: dict[tuple[str, int, int], list[Mention]] = {}
     for m in people:
         by_span.setdefault((m.field, m.start, m.end), []).append(m)
     dropped: set[Mention] = set()
     for same in by_span.values():
-        fitting = [m for m in same if gazetteer.entities[m.entity].affiliation in named]
-        if len(same) > 1 and fitting:
-            dropped.update(m for m in same if m not in fitting)
+        # One name is one person: the one whose organization is named nearest before it.
+        dropped.update(sorted(same, key=closeness)[1:])
     for m in people:
         first = m.text.casefold() + " "
         if " " not in m.text and any(name.startswith(first) for name in full_names):

@@ -195,3 +195,20 @@ def test_a_verb_about_content_does_not_make_presenters(nlp, gazetteer):
     talks = parse_table(table("A keynote | Ray Summit 2025", summary), "t.md")
     links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
     assert [item for item in links if item.role == "presenter"] == []
+
+
+def test_one_name_is_one_person_even_when_both_employers_are_named():
+    gazetteer = gazetteer_from(
+        Graph().parse(
+            data=GAZETTEER
+            + """
+org:adobe a kg:Organization ; skos:prefLabel "Adobe"@en .
+person:han a kg:Person ; skos:prefLabel "Han"@en ; kg:affiliation org:adobe .
+person:han-nvidia a kg:Person ; skos:prefLabel "Han"@en ; kg:affiliation org:nvidia ."""
+        )
+    )
+    nlp = build_nlp(gazetteer)
+    summary = "本视频由英伟达的Han分享，他曾与Adobe合作。"
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    assert {item.entity for item in links if item.role == "person"} == {"person/han-nvidia"}
