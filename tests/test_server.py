@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import TALKS
+from conftest import ROOT, TALKS
 
 from kg.cli import main
 from kg.server import oxigraph_binary
@@ -173,3 +173,43 @@ def test_kg_query_engines_agree(export, engine):
         .invoke(main, ["query", PER_ORG, "--graph", str(export), "--format", "csv"])
         .output
     )
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "queries").glob("*.rq")), ids=lambda path: path.stem
+)
+def test_oxigraph_prints_what_rdflib_prints_for_the_readme_queries(export, path):
+    shown = {
+        engine: CliRunner().invoke(
+            main, ["query", str(path), "--graph", str(export), "--engine", engine]
+        )
+        for engine in ("oxigraph", "rdflib")
+    }
+    assert shown["rdflib"].exit_code == 0, shown["rdflib"].output
+    assert "(0 rows)" not in shown["rdflib"].output
+    assert shown["oxigraph"].output == shown["rdflib"].output
+
+
+@pytest.mark.parametrize(
+    ("sparql", "error"),
+    [
+        (
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "update queries (INSERT, DELETE, LOAD, CLEAR ...) are refused: kg query is read-only",
+        ),
+        (
+            "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }",
+            "FROM is refused: kg query reads only the --graph file",
+        ),
+        (
+            "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+            "SERVICE is refused: kg query reads only the --graph file",
+        ),
+    ],
+)
+def test_the_oxigraph_engine_refuses_what_kg_query_refuses(export, sparql, error):
+    result = CliRunner().invoke(
+        main, ["query", sparql, "--graph", str(export), "--engine", "oxigraph"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {error}\n"
