@@ -37,6 +37,15 @@ GAZETTEERS = click.option(
     help="Extra gazetteer entries (Turtle, the format of ontology/gazetteer.ttl).",
 )
 
+GRAPH = click.option(
+    "--graph",
+    "graph_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("outputs/talks.ttl"),
+    show_default=True,
+    help="The Turtle export (what kg build wrote).",
+)
+
 
 @click.group(
     epilog="Example:\n\n\b\n  kg build --input data/talks.md\n  kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?t a kg:Talk }'"
@@ -141,14 +150,7 @@ def build(
     "  kg query queries/ray-serve-organizations.rq --format csv"
 )
 @click.argument("sparql")
-@click.option(
-    "--graph",
-    "graph_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("outputs/talks.ttl"),
-    show_default=True,
-    help="The Turtle export to query.",
-)
+@GRAPH
 @click.option(
     "--format",
     "fmt",
@@ -290,14 +292,7 @@ def explain(talk: str, inputs: tuple[Path, ...], base_iri: str | None) -> None:
 
 
 @main.command(epilog="Example:\n\n\b\n  kg stats --graph outputs/talks.ttl")
-@click.option(
-    "--graph",
-    "graph_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("outputs/talks.ttl"),
-    show_default=True,
-    help="The Turtle export to analyse.",
-)
+@GRAPH
 def stats(graph_path: Path) -> None:
     """Print graph analytics (networkx): top entities per type, organization x Ray library,
     techniques per track, communities of co-mentioned entities."""
@@ -313,14 +308,7 @@ def stats(graph_path: Path) -> None:
 @main.command(
     epilog="Example:\n\n\b\n  kg serve --port 7878\n  curl -G http://127.0.0.1:7878/query --data-urlencode 'query=ASK {?s ?p ?o}'"
 )
-@click.option(
-    "--graph",
-    "graph_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("outputs/talks.ttl"),
-    show_default=True,
-    help="The Turtle export to serve.",
-)
+@GRAPH
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 def serve(graph_path: Path, port: int) -> None:
     """Serve the export read-only over the SPARQL protocol (Oxigraph) on 127.0.0.1.

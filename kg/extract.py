@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from kg.ontology import Entity, Gazetteer, normalize
-from kg.table import PART_MARKER, Talk
+from kg.table import PART_MARKER, Talk, by_talk
 
 LATIN = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 TOKEN = re.compile(f"[{LATIN}]+|\\s+|\\S")
@@ -240,12 +240,10 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
     speakers. Presenters are the organizations named in the clause that says who gives the talk
     (but not a parent company: "福特汽车旗下…Latitude AI") and the speakers' affiliations; when the
     summary names none, the organizations in the title."""
-    by_talk: dict[tuple[str, int], list[Mention]] = {}
-    for mention in mentions:
-        by_talk.setdefault((mention.source, mention.line), []).append(mention)
+    mentions_of = by_talk(mentions)
     links: list[Link] = []
     for talk in talks:
-        found = _resolve_homonyms(gazetteer, by_talk.get((talk.source, talk.line), []))
+        found = _resolve_homonyms(gazetteer, mentions_of.get((talk.source, talk.line), []))
         evidence: dict[tuple[str, str], list[Mention]] = {}
         for mention in found:
             evidence.setdefault(

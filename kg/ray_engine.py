@@ -48,7 +48,7 @@ def run_on_ray(settings: Settings, chunks: list[list[Talk]], jobs: int) -> Itera
                 f"--engine ray: nothing answers at {address} (RAY_ADDRESS); is the cluster up?"
             )
         try:
-            # "local": a Ray of our own, whatever cluster an earlier `ray start` left recorded.
+            # "local": a Ray of our own, never a cluster some other program left running here.
             ray.init(address=address or "local", **options)
         except (ConnectionError, RuntimeError, ValueError) as error:
             where = f"the Ray cluster at {address} (RAY_ADDRESS)" if address else "Ray locally"

@@ -24,7 +24,7 @@ from kg.ontology import (
     slug,
     track_key,
 )
-from kg.table import Talk
+from kg.table import Talk, by_talk
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # What an exported entity carries over from the gazetteer, and what it pulls in with it.
@@ -53,17 +53,12 @@ def to_graph(
     bind_prefixes(graph, base)
     graph += read_ontology("kg.ttl")
     talks = list(talks)
-    by_talk: dict[tuple[str, int], list[Link]] = {}
-    for item in links:
-        by_talk.setdefault((item.source, item.line), []).append(item)
-    claims_of: dict[tuple[str, int], list[Claim]] = {}
-    for claim in claims:
-        claims_of.setdefault((claim.source, claim.line), []).append(claim)
+    links_of, claims_of = by_talk(links), by_talk(claims)
     linked: set[str] = set()
     for talk in talks:
         subject = talk_iri(base, talk)
         _add_talk(graph, gazetteer, talk, subject, base)
-        for item in by_talk.get((talk.source, talk.line), []):
+        for item in links_of.get((talk.source, talk.line), []):
             linked.add(item.entity)
             _add_link(graph, subject, item, base)
         for claim in claims_of.get((talk.source, talk.line), []):

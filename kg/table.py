@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from kg.errors import TableParseError
 
@@ -43,6 +45,26 @@ class Talk:
     @property
     def summary_missing(self) -> bool:
         return not self.summary
+
+
+class OfTalk(Protocol):
+    """Anything that belongs to one talk: a mention, a link, a claim."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+
+
+T = TypeVar("T", bound=OfTalk)
+
+
+def by_talk(items: Iterable[T]) -> dict[tuple[str, int], list[T]]:
+    """Group items by their talk, (source file, line), keeping their order."""
+    grouped: dict[tuple[str, int], list[T]] = {}
+    for item in items:
+        grouped.setdefault((item.source, item.line), []).append(item)
+    return grouped
 
 
 def read_table(path: Path | str, default_event: str | None = None) -> list[Talk]:

@@ -31,7 +31,7 @@ from kg.extract import Link, Mention
 from kg.ontology import KG, KINDS, PROV, Gazetteer, slug, track_key
 from kg.rdf import PART_PROPERTY, bind_prefixes, language, talk_iri, to_graph
 from kg.shacl import Report, check, verbatim_paths
-from kg.table import Talk
+from kg.table import Talk, by_talk
 
 TYPE, LABEL = str(RDF.type), str(RDFS.label)
 INTEGER, BOOLEAN, DECIMAL = str(XSD.integer), str(XSD.boolean), str(XSD.decimal)
@@ -131,12 +131,7 @@ class Renderer:
         self, talks: Iterable[Talk], links: Iterable[Link], claims: Iterable[Claim] = ()
     ) -> Chunk:
         """The blocks of `talks`, their evidence and claims, sorted as rdflib sorts subjects."""
-        by_talk: dict[tuple[str, int], list[Link]] = {}
-        for item in links:
-            by_talk.setdefault((item.source, item.line), []).append(item)
-        claims_of: dict[tuple[str, int], list[Claim]] = {}
-        for claim in claims:
-            claims_of.setdefault((claim.source, claim.line), []).append(claim)
+        links_of, claims_of = by_talk(links), by_talk(claims)
         chunk = Chunk()
         blocks: list[tuple[int, str, bytes]] = []  # (times referenced, subject IRI, Turtle text)
         refs = chunk.refs
@@ -147,7 +142,7 @@ class Renderer:
         aliases: dict[str, str] = {}
         left_out: list[tuple[str, str, str, Mention]] = []
         for talk in talks:
-            items = by_talk.get((talk.source, talk.line), [])
+            items = links_of.get((talk.source, talk.line), [])
             chunk.links += len(items)
             chunk.roles.update((item.role, item.entity) for item in items)
             subject, own, evidence = self._talk(talk, items)
