@@ -14,7 +14,7 @@ from test_engine import make_tables
 from kg.cli import main
 
 try:
-    import ray  # noqa: F401
+    import ray
 except ImportError:
     if os.environ.get("CI"):
         pytest.fail("ray is not installed: CI must run the Ray engine test", pytrace=False)
@@ -32,3 +32,24 @@ def test_ray_engine_gives_the_default_engines_bytes(tmp_path, monkeypatch):
         assert result.exit_code == 0, result.output
         outputs[engine] = (out / "talks.ttl").read_bytes()
     assert outputs["ray"] == outputs["local"]
+
+
+def test_a_cluster_address_where_nothing_answers_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("RAY_ADDRESS", f"127.0.0.1:{port}")
+    ray.shutdown()  # a Ray started by an earlier test would be used as it is
+    [table] = make_tables().write_tables(600, tmp_path / "tables")
+    result = CliRunner().invoke(
+        main,
+        ["build", "--input", str(table), "--output-dir", str(tmp_path / "out"), "--engine", "ray"],
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: --engine ray: nothing answers at 127.0.0.1:{port} (RAY_ADDRESS); "
+        "is the cluster up?\n"
+    )
+    assert not (tmp_path / "out").exists()
