@@ -109,11 +109,12 @@ def _add_track(graph: Graph, gazetteer: Gazetteer, track: URIRef, label: str, ba
     if (source, RDF.type, KG.Track) in gazetteer.graph:
         for predicate, value in gazetteer.graph.predicate_objects(source):
             graph.add((track, predicate, _rebase(value, base)))
-        english = gazetteer.graph.value(source, SKOS.prefLabel, any=True)
-        for value in gazetteer.graph.objects(source, SKOS.prefLabel):
-            if isinstance(value, Literal) and value.language == "en":
-                english = value
-        graph.add((track, RDFS.label, Literal(str(english), lang="en")))
+        english = [
+            value
+            for value in gazetteer.graph.objects(source, SKOS.prefLabel)
+            if isinstance(value, Literal) and value.language == "en"
+        ]
+        graph.add((track, RDFS.label, Literal(str(english[0] if english else label), lang="en")))
     else:
         graph.add((track, RDF.type, KG.Track))
         graph.add((track, SKOS.prefLabel, Literal(label, lang=language(label))))
