@@ -46,6 +46,8 @@ class Mention:
     text: str
     label: str
     sentence: str
+    method: str = "gazetteer"  # how it was found: "gazetteer", "pattern" or "cue"
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, order=True)

@@ -102,6 +102,11 @@ class Entity:
     match_case: bool = False
     matchable: bool = True
     affiliation: str | None = None
+    # Words one of which must stand in the sentence for a bare ambiguous label to match.
+    context: tuple[str, ...] = ()
+    # "gazetteer" for the curated core and generated layers; "cue" or "pattern" for entities
+    # the extractor found in the text.
+    found_by: str = "gazetteer"
 
 
 @dataclass(frozen=True)
