@@ -101,9 +101,8 @@ def build(
             settings = Settings(gazetteers, base, keep_links=views)
             made = _build_chunked(settings, gazetteer, talks, spill, jobs, engine, progress)
         if write:
-            written = write_atomically(output_dir, made.contents)
-            for name in VIEWS if not views else ():  # an older view would show another graph
-                (output_dir / name).unlink(missing_ok=True)
+            # An older view would show another graph: removed in the same step.
+            written = write_atomically(output_dir, made.contents, () if views else VIEWS)
             contents = {k: v for k, v in made.contents.items() if isinstance(v, bytes)}
         else:
             written, contents = (), {k: _bytes(v) for k, v in made.contents.items()}

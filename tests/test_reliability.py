@@ -105,6 +105,106 @@ def test_rename_failure_leaves_previous_outputs(
     assert snapshot(Path("out")) == previous
 
 
+def test_output_replaced_by_a_folder_leaves_every_output_untouched(
+    previous: dict[str, bytes],
+) -> None:
+    """The outputs change together or not at all: graph.graphml is a folder, so talks.ttl and
+    graph.html (which could be written) are not replaced either."""
+    Path("out/graph.graphml").unlink()
+    Path("out/graph.graphml").mkdir()
+    Path("small.md").write_text(SMALL.replace("Zyxcorp用", "Zyxcorp没用"), encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["build", "--input", "small.md", "--gazetteer", "extra.ttl", "--output-dir", "out"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: out/graph.graphml: is a folder, not a file; move it away (nothing was written)\n"
+    )
+    assert sorted(path.name for path in Path("out").iterdir()) == sorted(OUTPUTS)
+    for name in ("talks.ttl", "graph.html"):
+        assert Path("out", name).read_bytes() == previous[name]
+
+
+def test_failed_third_rename_puts_the_first_two_back(
+    previous: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rename that fails after others succeeded (a race the folder check cannot see): the
+    outputs already replaced get their previous bytes back, and no temporary file is left."""
+    real = os.replace
+
+    def replace(source: str, target: str) -> None:
+        if Path(target).name == "graph.graphml" and Path(source).name.endswith(".kg-new"):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+        real(source, target)
+
+    monkeypatch.setattr(outputs.os, "replace", replace)
+    Path("small.md").write_text(SMALL.replace("Zyxcorp用", "Zyxcorp没用"), encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["build", "--input", "small.md", "--gazetteer", "extra.ttl", "--output-dir", "out"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == "Error: out: cannot write the outputs (Permission denied)\n"
+    assert snapshot(Path("out")) == previous
+
+
+# Two builds into one folder, made to overlap: the first stops just before renaming its outputs
+# (its files staged, the folder locked) until the second has reached the lock, then goes on.
+OVERLAP = """
+import os, sys, time
+from pathlib import Path
+import kg.outputs as outputs
+
+role, flag = sys.argv[1], Path(sys.argv[2])
+if role == "first":
+    real_replace = os.replace
+    def replace(source, target):
+        print("staged", flush=True)
+        deadline = time.monotonic() + 60
+        while not flag.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the second build is now at the lock (or, without one, cleaning up)
+        os.replace = real_replace
+        real_replace(source, target)
+    os.replace = replace
+else:
+    real_locked = outputs._locked
+    def locked(directory):
+        flag.touch()
+        return real_locked(directory)
+    outputs._locked = locked
+from kg.cli import main
+main(sys.argv[3:], prog_name="kg")
+"""
+
+
+def test_two_builds_into_one_folder_both_succeed_and_keep_the_users_files(
+    previous: dict[str, bytes],
+) -> None:
+    """The second build waits for the first one's lock; neither deletes the other's temporary
+    files, nor the user's own files whose names start like an output's."""
+    mine = {".talks.ttl.mine": b"my notes", ".graph.html.bak": b"<p>old</p>"}
+    for name, data in mine.items():
+        (Path("out") / name).write_bytes(data)
+    args = ["build", "--input", "small.md", "--gazetteer", "extra.ttl", "--output-dir", "out"]
+    children = []
+    for role in ("first", "second"):
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-c", OVERLAP, role, "flag", *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        )
+        if role == "first":
+            assert children[0].stdout is not None
+            assert children[0].stdout.readline() == b"staged\n"
+    for child in children:
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err.decode()
+    assert Path("flag").exists()
+    assert snapshot(Path("out")) == {**previous, **mine}
+
+
 def kg_build(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "kg", "build", *args],
@@ -143,7 +243,9 @@ main(sys.argv[2:], prog_name="kg")
         ("validate", 0),  # SHACL
         ("serialize", 0),  # Turtle
         ("fsync", 1),  # the first output is written to its temporary file, not yet synced
-        ("replace", 3),  # all three are staged and synced, about to be renamed into place
+        # All three are staged and synced, and the previous three kept as hard links (to put
+        # them back if a rename fails), about to be renamed into place.
+        ("replace", 6),
     ],
 )
 def test_kill_at_each_stage_leaves_previous_outputs(
