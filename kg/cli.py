@@ -5,10 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.errors import KgError, ValidationError, printable
+
+if TYPE_CHECKING:
+    from kg.report import Case, Finding  # noqa: F401
 
 
 class KgClickError(click.ClickException):
@@ -37,6 +41,15 @@ GAZETTEERS = click.option(
     help="Extra gazetteer entries (Turtle, the format of ontology/gazetteer.ttl).",
 )
 
+REPORT = click.option(
+    "--report",
+    type=(click.Choice(["junit"]), click.Path(dir_okay=False, path_type=Path)),
+    default=None,
+    metavar="junit FILE",
+    help="Also write a JUnit XML report to FILE (one case per talk and per check).",
+)
+
+EVENT = click.option("--event", default=None, help="The event of talks whose title names none.")
 GRAPH = click.option(
     "--graph",
     "graph_path",
@@ -69,7 +82,7 @@ def main() -> None:
     help="Where talks.ttl and graph.html go.",
 )
 @click.option("--base-iri", default=None, help="Base of the instance IRIs (ends in / or #).")
-@click.option("--event", default=None, help="The event of talks whose title names none.")
+@EVENT
 @GAZETTEERS
 @click.option(
     "--check",
@@ -95,6 +108,15 @@ def main() -> None:
     default=None,
     help="Write graph.html and graph.graphml (default: only for builds of up to 500 talks).",
 )
+@REPORT
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="With --check: print the differences as text or as JSON.",
+)
 def build(
     inputs: tuple[Path, ...],
     output_dir: Path,
@@ -105,6 +127,8 @@ def build(
     jobs: int,
     engine: str,
     html: bool | None,
+    report: tuple[str, Path] | None,
+    fmt: str,
 ) -> None:
     """Read talks tables and write the graph as Turtle (talks.ttl) and HTML (graph.html)."""
     from kg.ontology import DEFAULT_BASE
@@ -112,24 +136,37 @@ def build(
 
     if base_iri is not None and not base_iri.endswith(("/", "#")):
         raise click.BadParameter("must end in / or #", param_hint="--base-iri")
+    if fmt == "json" and not check:
+        raise click.BadParameter("only with --check", param_hint="--format")
     try:
         result = run_build(
             list(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers,
             write=not check, jobs=jobs, engine=engine, html=html, progress=_progress_bar(),
         )  # fmt: skip
     except KgError as error:
+        _build_report(report, inputs, event, output_dir, check, error, [])
         raise KgClickError(error) from None
     if check:
-        from kg.diff import stale_outputs
+        import json
 
-        stale = stale_outputs(output_dir, result.contents)
-        for line in stale:
-            click.echo(line)
+        from kg.diff import check_outputs, stale_json, stale_lines
+
+        states = check_outputs(output_dir, result.contents)
+        stale = stale_lines(states)
+        _build_report(report, inputs, event, output_dir, check, None, stale)
+        if fmt == "json":
+            click.echo(json.dumps(stale_json(states), ensure_ascii=False, indent=2))
+        for line in stale if fmt == "text" else ():
+            click.echo(_shown(line))
         if stale:
-            click.echo("stale: run kg build with the same options to update the outputs")
+            if fmt == "text":
+                click.echo("stale: run kg build with the same options to update the outputs")
             raise click.exceptions.Exit(1)
-        click.echo(f"up to date: {', '.join(str(output_dir / name) for name in result.contents)}")
+        if fmt == "text":
+            names = ", ".join(str(output_dir / name) for name in result.contents)
+            click.echo(f"up to date: {names}")
         return
+    _build_report(report, inputs, event, output_dir, check, None, [])
     click.echo(f"talks: {result.talks}")
     for kind, count in result.entities.items():
         click.echo(f"entities: {kind}: {count}")
@@ -186,6 +223,56 @@ def query(sparql: str, graph_path: Path, fmt: str, engine: str) -> None:
         raise KgClickError(error) from None
 
 
+def _build_report(
+    report: tuple[str, Path] | None,
+    inputs: tuple[Path, ...],
+    event: str | None,
+    output_dir: Path,
+    check: bool,
+    error: KgError | None,
+    stale: list[str],
+) -> None:
+    """The JUnit report (with --report) and the GitHub annotations of a build."""
+    from kg.report import build_cases, build_findings
+
+    findings = build_findings(error, stale, str(output_dir))
+    _annotate(findings)
+    if report is None:
+        return
+    from kg.inputs import input_files, read_talks
+
+    try:
+        files = [str(path) for path in input_files(list(inputs))]
+        talks = [] if error is not None else read_talks(list(inputs), event)
+    except KgError:
+        files, talks = [], []
+    _write_report(report, "kg build", build_cases(files, talks, findings, check))
+
+
+def _annotate(findings: list[Finding]) -> None:
+    """On GitHub Actions, every finding also as a workflow command, so it shows on its line."""
+    import os
+
+    from kg.report import workflow_commands
+
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in workflow_commands(findings):
+            click.echo(_shown(line), err=True)
+
+
+def _write_report(report: tuple[str, Path] | None, suite: str, cases: list[Case]) -> None:
+    from kg.outputs import write_atomically
+    from kg.report import junit
+
+    if report is None:
+        return
+    path = report[1]
+    try:
+        write_atomically(path.parent, {path.name: junit(suite, cases)})
+    except KgError as error:
+        raise KgClickError(error) from None
+
+
 def _progress_bar() -> Callable[[int, int], None] | None:
     """A bar on stderr while talks are processed, when stderr is a terminal (never in CI logs)."""
     if not sys.stderr.isatty():
@@ -213,6 +300,48 @@ def _query_text(sparql: str) -> str:
         return Path(sparql).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise KgError(f"{sparql}: cannot read the query file ({error})") from None
+
+
+@main.command(
+    epilog="Examples:\n\n\b\n  kg lint data/talks.md\n"
+    "  kg lint tables/ --strict --report junit lint.xml"
+)
+@click.argument("tables", nargs=-1, required=True, type=click.Path(path_type=Path))
+@EVENT
+@GAZETTEERS
+@click.option("--strict", is_flag=True, help="Fail on warnings too (unknown names).")
+@REPORT
+def lint(
+    tables: tuple[Path, ...],
+    event: str | None,
+    gazetteers: tuple[Path, ...],
+    strict: bool,
+    report: tuple[str, Path] | None,
+) -> None:
+    """Check tables without building: they parse, no talk is there twice, the gazetteers load,
+    and every name the text marks as a name is known (or listed as not an entity). Exit 1 on
+    errors (and on warnings with --strict), 0 with warnings printed."""
+    from kg.lint import lint as run_lint
+    from kg.report import Case, describe, parse_cases, talk_cases
+
+    try:
+        found = run_lint(list(tables), event, gazetteers)
+    except KgError as error:
+        raise KgClickError(error) from None
+    for item in found.findings:
+        click.echo(_shown(describe(item)))
+    _annotate(found.findings)
+    errors, warnings = found.count("error"), found.count("warning")
+    click.echo(
+        f"{errors} error(s), {warnings} warning(s) in {len(found.talks)} talks "
+        f"of {len(found.files)} table(s)"
+    )
+    gazetteer = [f for f in found.findings if f.check == "gazetteer"]
+    cases = parse_cases(found.files, found.findings)
+    cases += [Case("kg lint", "gazetteer", failures=tuple(f.message for f in gazetteer))]
+    _write_report(report, "kg lint", cases + talk_cases(found.talks, found.findings, strict))
+    if errors or (strict and warnings):
+        raise click.exceptions.Exit(1)
 
 
 @main.command(

@@ -104,7 +104,7 @@ def test_an_empty_folder_is_an_error(tmp_path):
     assert result.exit_code == 2
     assert (
         result.output.strip().splitlines()[-1]
-        == f"Error: {tmp_path / 'empty'}: no *.md tables in this folder"
+        == f"Error: {tmp_path / 'empty'}: no *.md tables in this folder or its subfolders"
     )
 
 
