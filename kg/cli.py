@@ -140,7 +140,7 @@ def build(
         raise click.BadParameter("only with --check", param_hint="--format")
     try:
         result = run_build(
-            list(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers,
+            _tables(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers,
             write=not check, jobs=jobs, engine=engine, html=html, progress=_progress_bar(),
         )  # fmt: skip
     except KgError as error:
@@ -170,7 +170,7 @@ def build(
     click.echo(f"talks: {result.talks}")
     for kind, count in result.entities.items():
         click.echo(f"entities: {kind}: {count}")
-    click.echo(f"links: {result.links}")
+    click.echo(f"links: {result.links} (talk, role, entity; presenters included)")
     click.echo(f"triples: {result.triples}")
     if result.candidates:
         click.echo(
@@ -221,6 +221,16 @@ def query(sparql: str, graph_path: Path, fmt: str, engine: str) -> None:
         click.echo(_shown(format_result(result, fmt, prefixes)))
     except KgError as error:
         raise KgClickError(error) from None
+
+
+def _tables(inputs: tuple[Path, ...]) -> list[Path]:
+    """The --input paths; without --input, data/talks.md must be there (said as such)."""
+    from click.core import ParameterSource
+
+    context = click.get_current_context()
+    if context.get_parameter_source("inputs") == ParameterSource.DEFAULT and not inputs[0].exists():
+        raise click.UsageError(f"no --input given, and no {inputs[0]} here; pass --input TABLE")
+    return list(inputs)
 
 
 def _build_report(
@@ -294,8 +304,13 @@ def _shown(text: str) -> str:
 
 
 def _query_text(sparql: str) -> str:
-    if "{" in sparql or not Path(sparql).exists():
+    """The query: the text given, or the file it names. A name ending in .rq or .sparql (no
+    spaces) is always a file name, so a mistyped one is an error, not a query."""
+    named = sparql.lower().endswith((".rq", ".sparql")) and not any(c.isspace() for c in sparql)
+    if not named and ("{" in sparql or not Path(sparql).is_file()):
         return sparql
+    if not Path(sparql).is_file():
+        raise KgError(f"{sparql}: no such query file")
     try:
         return Path(sparql).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -383,8 +398,9 @@ def evaluate(gold: Path, inputs: Path, summary_only: bool) -> None:
     epilog="Example:\n\n\b\n  kg candidates --input data/talks.md",
 )
 @INPUTS
+@EVENT
 @GAZETTEERS
-def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...]) -> None:
+def candidates(inputs: tuple[Path, ...], event: str | None, gazetteers: tuple[Path, ...]) -> None:
     """List names the text marks as names but the gazetteer does not know, with counts and
     evidence: candidates to add to ontology/gazetteer.ttl."""
     from kg.discover import candidates as find
@@ -392,7 +408,7 @@ def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...]) -> None:
     from kg.pipeline import analyse
 
     try:
-        found = analyse(list(inputs), None, gazetteers)
+        found = analyse(_tables(inputs), event, gazetteers)
     except KgError as error:
         raise KgClickError(error) from None
     click.echo(_shown(format_candidates(find(found.gazetteer, found.talks, found.mentions))))
@@ -404,7 +420,15 @@ def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...]) -> None:
 @click.argument("talk")
 @INPUTS
 @click.option("--base-iri", default=None, help="Base of the instance IRIs, as given to kg build.")
-def explain(talk: str, inputs: tuple[Path, ...], base_iri: str | None) -> None:
+@EVENT
+@GAZETTEERS
+def explain(
+    talk: str,
+    inputs: tuple[Path, ...],
+    base_iri: str | None,
+    event: str | None,
+    gazetteers: tuple[Path, ...],
+) -> None:
     """Print every link of one talk (a part of its title, or its IRI) with its evidence: field,
     offsets, matched words, sentence, and the gazetteer label that matched."""
     from kg.explain import explain as account
@@ -414,7 +438,7 @@ def explain(talk: str, inputs: tuple[Path, ...], base_iri: str | None) -> None:
 
     base = base_iri or DEFAULT_BASE
     try:
-        found = analyse(list(inputs))
+        found = analyse(_tables(inputs), event, gazetteers)
         click.echo(_shown(account(found, find_talk(found, talk, base), base)))
     except KgError as error:
         raise KgClickError(error) from None
@@ -442,7 +466,9 @@ def stats(graph_path: Path) -> None:
 def serve(graph_path: Path, port: int) -> None:
     """Serve the export read-only over the SPARQL protocol (Oxigraph) on 127.0.0.1.
 
-    Queries go to http://127.0.0.1:PORT/query; stop the server with Ctrl-C.
+    Queries go to http://127.0.0.1:PORT/query; stop the server with Ctrl-C. Unlike kg query,
+    the server knows no prefixes: a query sent to it needs its PREFIX lines (the export's are
+    the first lines of talks.ttl).
     """
     from kg.server import serve as run_server
 
@@ -459,21 +485,22 @@ def serve(graph_path: Path, port: int) -> None:
     "    kg push --endpoint http://127.0.0.1:7878/store --graph https://example.org/graphs/talks"
 )
 @click.option("--endpoint", required=True, help="The Graph Store Protocol URL (Oxigraph: /store).")
+@GRAPH
 @click.option(
-    "--graph",
+    "--named-graph",
     "graph_iri",
     default=None,
-    help="The named graph to replace (default: the default graph).",
+    help="The IRI of the named graph to replace (default: the default graph).",
 )
 @click.option(
     "--input",
-    "graph_path",
+    "old_input",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("outputs/talks.ttl"),
-    show_default=True,
-    help="The Turtle export to push.",
+    default=None,
+    hidden=True,
+    help="Deprecated spelling of --graph.",
 )
-def push(endpoint: str, graph_iri: str | None, graph_path: Path) -> None:
+def push(endpoint: str, graph_path: Path, graph_iri: str | None, old_input: Path | None) -> None:
     """Replace a graph of a SPARQL store with the export (SPARQL 1.1 Graph Store Protocol PUT).
 
     Credentials come from the environment only: KG_PUSH_TOKEN (bearer), or KG_PUSH_USER and
@@ -481,6 +508,14 @@ def push(endpoint: str, graph_iri: str | None, graph_path: Path) -> None:
     """
     from kg.server import push as run_push
 
+    if old_input is not None:
+        click.echo("kg push: --input is deprecated; use --graph FILE", err=True)
+        graph_path = old_input
+    if str(graph_path).startswith(("http:/", "https:/")) and not graph_path.exists():
+        raise click.BadParameter(
+            "is the export file (a path); give the named graph's IRI as --named-graph",
+            param_hint="--graph",
+        )
     try:
         status = run_push(graph_path, endpoint, graph_iri)
     except KgError as error:

@@ -55,11 +55,15 @@ def lint(inputs: list[Path], event: str | None = None, gazetteers: tuple[Path, .
         findings.append(Finding("", 0, "error", "gazetteer", str(error)))
         return Lint([str(path) for path in files], talks, sorted(findings))
     found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    # Every candidate of one talk is among those of all talks: search all talks once, then
+    # again (to place each candidate on its line) only the talks where one of them occurs.
+    names = {candidate.name for candidate in candidates(found.gazetteer, talks, found.mentions)}
     mentions = by_talk(found.mentions)
     for talk in talks:
-        for candidate in candidates(
-            found.gazetteer, [talk], mentions.get((talk.source, talk.line), [])
-        ):
+        if not any(name in talk.title or name in talk.summary for name in names):
+            continue
+        mine = mentions.get((talk.source, talk.line), [])
+        for candidate in candidates(found.gazetteer, [talk], mine):
             findings.append(
                 Finding(
                     talk.source,

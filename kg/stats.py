@@ -217,7 +217,8 @@ def format_stats(stats: Stats) -> str:
     """The analytics as plain text for a terminal; table text is shown with control characters
     escaped, so a label cannot move the cursor or change colours."""
     lines = [
-        f"talks: {stats.talks}  entities named: {stats.entities}  talk-entity links: {stats.links}",
+        f"talks: {stats.talks}  entities linked: {stats.entities}  "
+        f"talk-entity pairs: {stats.links} (a talk and an entity, in any role)",
         "",
     ]
     lines.append("Top entities by number of talks")

@@ -102,7 +102,7 @@ def store(tmp_path):
 def test_push_replaces_the_named_graph_and_answers_match_kg_query(
     export, store, write_table, tmp_path
 ):
-    push = ["push", "--endpoint", f"{store}/store", "--graph", GRAPH, "--input", str(export)]
+    push = ["push", "--endpoint", f"{store}/store", "--named-graph", GRAPH, "--graph", str(export)]
     result = CliRunner().invoke(main, push)
     assert result.exit_code == 0, result.output
     assert http_select(store, TITLES, GRAPH) == kg_select(export, TITLES)
@@ -119,12 +119,13 @@ def test_push_replaces_the_named_graph_and_answers_match_kg_query(
 
 def test_a_push_to_a_dead_endpoint_fails_in_one_line_and_changes_nothing(export, store):
     CliRunner().invoke(
-        main, ["push", "--endpoint", f"{store}/store", "--graph", GRAPH, "--input", str(export)]
+        main,
+        ["push", "--endpoint", f"{store}/store", "--named-graph", GRAPH, "--graph", str(export)],
     )
     before, data = http_select(store, TITLES, GRAPH), export.read_bytes()
     dead = f"http://127.0.0.1:{free_port()}/store"
     result = CliRunner().invoke(
-        main, ["push", "--endpoint", dead, "--graph", GRAPH, "--input", str(export)]
+        main, ["push", "--endpoint", dead, "--named-graph", GRAPH, "--graph", str(export)]
     )
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()

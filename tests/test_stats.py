@@ -126,7 +126,7 @@ def test_kg_stats_prints_the_analytics(built: Path) -> None:
     result = CliRunner().invoke(main, ["stats", "--graph", str(built / "talks.ttl")])
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "talks: 5  entities named: 7  talk-entity links: 15\n"
+        "talks: 5  entities linked: 7  talk-entity pairs: 15 (a talk and an entity, in any role)\n"
         "\n"
         "Top entities by number of talks\n"
         "  organization: Acmecorp (2), Initech (2), Globex (1)\n"
