@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from test_reliability import EXTRA, SMALL  # a small table and its invented entities
 from test_server import free_port, store, wait_for  # noqa: F401 (store is a fixture)
 
 from kg.cli import main
@@ -20,13 +21,6 @@ from kg.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 HEADER = "| 分类 | 演讲内容 | 概要 |\n| --- | --- | --- |\n"
-SMALL = HEADER + "| Ray Serve | Serving at Zyxcorp \\| Ray Summit 2025 | Zyxcorp用Qwopflow。 |\n"
-EXTRA = """\
-@prefix kg: <https://example.org/kg/vocab#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-<https://example.org/kg/id/organization/zyxcorp> a kg:Organization ; skos:prefLabel "Zyxcorp"@en .
-<https://example.org/kg/id/software/qwopflow> a kg:Software ; skos:prefLabel "Qwopflow"@en .
-"""
 SECOND = ROOT / "tests" / "data" / "second"
 
 
