@@ -25,8 +25,21 @@ from kg.table import PART_MARKER, Talk, by_talk
 LATIN = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 TOKEN = re.compile(f"[{LATIN}]+|\\s+|\\S")
 LATIN_WORDS = re.compile(f"[{LATIN}]+(?:[ -][{LATIN}]+)+")
-SENTENCE = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+|$)|\s{2,}")
+# Where a sentence may end: Chinese and English end marks, and a full stop followed by a space,
+# a closing mark, a Chinese character or the end of the text ("3.5x", "v1.2", "Llama 3.1" keep
+# their dots). A run of spaces (a paragraph break written inline) ends one too.
+SENTENCE_END = re.compile(
+    r"[。！？!?；;]+[”’\"')）」』]*|\.(?=[\s”’\"')）」』]|$|[\u3400-\u9fff])[”’\"')）」』]*|\s{2,}"
+)
+# Words whose full stop is not the end of a sentence: "e.g.", "vs.", "Inc.", "Dr.", "U.S.".
+ABBREVIATION = re.compile(
+    r"(?:^|[\s(（\"“])(?:(?:[A-Za-z]\.)*[A-Za-z]|e\.g|i\.e|vs|etc|Inc|Corp|Co|Ltd|Jr|Sr|Dr|Mr|Mrs|Ms"
+    r"|Prof|St|No|Fig|al|approx|Dept|Univ|Mt|cf|viz)$",
+    re.IGNORECASE,
+)
 # The opening clause that names who gives a talk: "本视频由X公司的A和B分享", "X的A分享了".
+# A capitalised word right after a first name: its surname ("Kevin Klues").
+SURNAME = re.compile(r"[ \u00a0][A-Z][a-z\u00c0-\u024f]+")
 PRESENTER_VERB = re.compile(
     r"分享|呈现|主讲|介绍|带来|讲述|探讨|\b(?:present|describe|show|share|explain|walk|compare"
     r"|cover|discuss|introduce|demonstrate|detail|benchmark)s?\b"
@@ -149,8 +162,12 @@ def extract(nlp: object, gazetteer: Gazetteer, talks: Iterable[Talk]) -> list[Me
         for span in doc.spans["kg"]:
             entity = gazetteer.entities[span.id_]
             label = _label_matched(entity, span.text)
-            if label is not None:
-                found.append((span.start_char, span.end_char, entity, label))
+            start, end = span.start_char, span.end_char
+            if label is None or not _in_context(entity, label, sentence_at(text, start)):
+                continue
+            if entity.kind == "person" and " " not in label and SURNAME.match(text, end):
+                continue  # "Kevin" in "Kevin Klues" is someone else
+            found.append((start, end, entity, label))
         for start, end, entity, label in _longest_per_kind(found):
             mentions.append(
                 Mention(
@@ -165,7 +182,41 @@ def extract(nlp: object, gazetteer: Gazetteer, talks: Iterable[Talk]) -> list[Me
                     sentence=sentence_at(text, start),
                 )
             )
-    return sorted(mentions)
+    return sorted(_identified(gazetteer, mentions))
+
+
+def _in_context(entity: Entity, label: str, sentence: str) -> bool:
+    """A bare one-word label of an ambiguous entity ("Triton", "Dynamo") matches only where its
+    sentence has one of the entity's context words; longer labels are specific enough."""
+    if not entity.context or re.search(r"[\s-]", label.strip()):
+        return True
+    sentence = normalize(sentence)
+    return any(normalize(word) in sentence for word in entity.context)
+
+
+def _identified(gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
+    """Drop the people a name alone cannot tell apart: a person known only by a first name
+    ("Kevin") is that person only in a talk that names the affiliation too (or a product of it),
+    or with one of its
+    context words in the sentence. A full name and an affiliation identify a person across
+    tables and events; a first name alone does not."""
+    from kg.ontology import KG, key_of
+
+    developer = {key_of(s): key_of(o) for s, o in gazetteer.graph.subject_objects(KG.developer)}
+    named = {  # the organizations a talk names, itself or by a product of theirs ("Lance DB")
+        (m.source, m.line, developer.get(m.entity, m.entity))
+        for m in mentions
+        if gazetteer.entities[m.entity].kind in ("organization", "software")
+    }
+    kept = []
+    for m in mentions:
+        entity = gazetteer.entities[m.entity]
+        if entity.kind == "person" and " " not in m.label:
+            anchored = (m.source, m.line, entity.affiliation) in named
+            if not anchored and not (entity.context and _in_context(entity, m.label, m.sentence)):
+                continue
+        kept.append(m)
+    return kept
 
 
 def _fields(talk: Talk) -> Iterator[tuple[str, str]]:
@@ -207,14 +258,29 @@ def _longest_per_kind(
     ]
 
 
+def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The sentences of `text` as (start, end) offsets, end marks included, in English and
+    Chinese: a full stop ends a sentence only before a space (or a closing mark, a Chinese
+    character, the end) and not after an abbreviation or an initial ("e.g.", "Inc.", "U.S.")."""
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        before = text[max(0, match.start() - 12) : match.start()]
+        if match.group()[0] == "." and ABBREVIATION.search(before):
+            continue
+        yield start, match.end()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
 def sentence_at(text: str, offset: int, reach: int = 500) -> str:
     """The sentence of `text` that holds the character at `offset`, looking at most `reach`
     characters either side (a huge cell without punctuation must not make every mention quadratic)."""
-    start = max(0, offset - reach)
-    window = text[start : offset + reach]
-    for match in SENTENCE.finditer(window):
-        if match.start() <= offset - start < match.end():
-            sentence = match.group().strip()
+    begin = max(0, offset - reach)
+    window = text[begin : offset + reach]
+    for start, end in sentence_spans(window):
+        if start <= offset - begin < end:
+            sentence = window[start:end].strip()
             marker = PART_MARKER.match(sentence)
             return sentence[marker.end() :] if marker else sentence
     return window.strip()
@@ -225,8 +291,9 @@ def presenter_clause(talk: Talk) -> tuple[int, int] | None:
     if not talk.parts:
         return None
     first = talk.summary.find(talk.parts[0][1])
-    ends = [i for i in (talk.summary.find("。", first), talk.summary.find(". ", first)) if i >= 0]
-    sentence_end = min(ends, default=len(talk.summary))
+    rest = talk.summary[first:]
+    ends = (end for start, end in sentence_spans(rest) if rest[start:end].strip())
+    sentence_end = first + next(ends, len(rest))
     verb = PRESENTER_VERB.search(talk.summary, first, sentence_end)
     if verb is None:
         return None

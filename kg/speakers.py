@@ -23,7 +23,7 @@ ROLE = r"(?:工程师|经理|负责人|科学家|研究员|成员|创始人|CTO|
 PATTERNS = (
     # Chinese clause: a Latin or Chinese name after a role word or a conjunction, before 和/分享...
     re.compile(
-        rf"{ROLE}\s*({LATIN_NAME}|[\u4e00-\u9fff]{{2,3}})(?=\s*(?:和|与|及|、|共同|分享|主讲|呈现))"
+        rf"{ROLE}\s*({LATIN_NAME}|[\u4e00-\u9fff]{{2,3}})(?=\s*(?:和|与|及|、|共同|分享|主讲|呈现|$))"
     ),
     # English clause: a name of two or three words after "by", "and", "'s", "engineers", ",",
     # before "and", "from", "of", a verb or a comma.

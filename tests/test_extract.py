@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from rdflib import Graph
 
@@ -203,3 +205,92 @@ def test_a_verb_about_content_does_not_make_presenters(nlp, gazetteer):
     talks = parse_table(table("A keynote | Ray Summit 2025", summary), "t.md")
     links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
     assert [item for item in links if item.role == "presenter"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It is fast. It is cheap.", ["It is fast.", "It is cheap."]),
+        ("Why? Because! Yes.", ["Why?", "Because!", "Yes."]),
+        (
+            "本视频由Zuks团队分享。他们介绍了Ray！好吗？",
+            ["本视频由Zuks团队分享。", "他们介绍了Ray！", "好吗？"],
+        ),
+        ("Built on Ray.它很快。", ["Built on Ray.", "它很快。"]),
+        (
+            "Tools, e.g. vLLM, i.e. one engine. Next.",
+            ["Tools, e.g. vLLM, i.e. one engine.", "Next."],
+        ),
+        (
+            "Ray vs. Spark at Acme Inc. and Dr. Li. Done.",
+            ["Ray vs. Spark at Acme Inc. and Dr. Li.", "Done."],
+        ),
+        (
+            "Teams in the U.S. and J. Smith agree. Done.",
+            ["Teams in the U.S. and J. Smith agree.", "Done."],
+        ),
+        (
+            "It is 3.5x faster on v1.2 with Llama 3.1 70B. Next.",
+            ["It is 3.5x faster on v1.2 with Llama 3.1 70B.", "Next."],
+        ),
+        ("He said “it works.” Then left.", ["He said “it works.”", "Then left."]),
+        ("One part  and another", ["One part", "and another"]),
+    ],
+)
+def test_sentences_split_in_english_and_chinese(text, expected):
+    from kg.extract import sentence_spans
+
+    assert [text[s:e].strip() for s, e in sentence_spans(text) if text[s:e].strip()] == expected
+
+
+def test_evidence_is_one_english_sentence(nlp, gazetteer):
+    summary = "Zoox runs e.g. 3.5x more jobs. Ray Serve handles the traffic. It scales."
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    (serve,) = [m for m in extract(nlp, gazetteer, talks) if m.entity == "ray-library/ray-serve"]
+    assert serve.sentence == "Ray Serve handles the traffic."
+
+
+FIRST_NAMES = """
+org:robinhood a kg:Organization ; skos:prefLabel "Robinhood"@en .
+person:robert a kg:Person ; skos:prefLabel "Robert"@en ; kg:affiliation org:robinhood .
+person:kevin a kg:Person ; skos:prefLabel "Kevin"@en .
+"""
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # A first name alone is the known person only where the talk names the affiliation too.
+        ("本视频由Robinhood的Robert分享。", {"person/robert"}),
+        ("本视频由Anyscale的Robert分享。", set()),
+        # A first name followed by a surname is someone else.
+        ("Robinhood hosts Robert Nishihara and Kevin Klues.", set()),
+        # Known by a first name and no affiliation: never matched from the gazetteer.
+        ("Kevin talks about Ray.", set()),
+    ],
+)
+def test_first_names_alone_do_not_identify_a_person(summary, expected):
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER + FIRST_NAMES, format="turtle"))
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    mentions = extract(build_nlp(gazetteer), gazetteer, talks)
+    assert {m.entity for m in mentions if m.entity.startswith("person/")} == expected
+
+
+def test_a_bare_ambiguous_label_needs_a_context_word():
+    data = (
+        GAZETTEER
+        + """
+sw:triton-inference-server a kg:Software ; skos:prefLabel "Triton Inference Server"@en ;
+    skos:altLabel "Triton"@en ."""
+    )
+    gazetteer = gazetteer_from(Graph().parse(data=data, format="turtle"))
+    entity = gazetteer.entities["software/triton-inference-server"]
+    entities = {**gazetteer.entities, entity.key: replace(entity, context=("serving", "inference"))}
+    gazetteer = Gazetteer(entities, gazetteer.tracks, gazetteer.graph)
+    nlp = build_nlp(gazetteer)
+    assert found(
+        nlp, gazetteer, "We wrote fused Triton kernels. Triton serves the model for inference."
+    ) == [("software/triton-inference-server", "Triton")]
+    assert found(nlp, gazetteer, "Triton Inference Server runs it.") == [
+        ("software/triton-inference-server", "Triton Inference Server")
+    ]
