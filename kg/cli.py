@@ -217,7 +217,8 @@ def _query_text(sparql: str) -> str:
 
 @main.command(
     "eval",
-    epilog="Example:\n\n\b\n  kg eval --gold data/talks.gold.tsv --input data/talks.md",
+    epilog="Examples:\n\n\b\n  kg eval --gold data/talks.gold.tsv --input data/talks.md\n"
+    "  kg eval --all --markdown > docs/quality.md",
 )
 @click.option(
     "--gold",
@@ -234,20 +235,39 @@ def _query_text(sparql: str) -> str:
     show_default=True,
     help="The table the annotation is of.",
 )
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Score the seed and every tests/data/*/talks.md with a talks.gold.tsv beside it.",
+)
+@click.option("--markdown", is_flag=True, help="Print the report as Markdown (docs/quality.md).")
 @click.option("--summary-only", is_flag=True, help="Print the figures without the misses.")
-def evaluate(gold: Path, inputs: Path, summary_only: bool) -> None:
-    """Score the extractor against an annotation: precision, recall and F1 per type, and every
-    miss and wrong link."""
+def evaluate(gold: Path, inputs: Path, every: bool, markdown: bool, summary_only: bool) -> None:
+    """Score the extractor against an annotation: precision, recall and F1 per type and per
+    method (gazetteer, pattern, cue), and every miss and wrong link."""
+    from kg.evaluate import annotated_tables, read_gold, report
     from kg.evaluate import evaluate as score
-    from kg.evaluate import read_gold, report
+    from kg.evaluate import markdown as as_markdown
     from kg.pipeline import analyse
 
     try:
-        rows = read_gold(gold)
-        found = analyse([inputs])
+        pairs = annotated_tables(Path.cwd()) if every else [(inputs, gold)]
+        results = []
+        for table, annotation in pairs:
+            rows = read_gold(annotation)
+            found = analyse([table])
+            name = str(table.relative_to(Path.cwd())) if table.is_absolute() else str(table)
+            results.append((name, score(found.gazetteer, found.links, rows)))
     except KgError as error:
         raise KgClickError(error) from None
-    click.echo(report(score(found.gazetteer, found.links, rows), details=not summary_only))
+    if markdown:
+        click.echo(_shown(as_markdown(results)))
+        return
+    for name, scores in results:
+        if every:
+            click.echo(f"== {name}")
+        click.echo(_shown(report(scores, details=not summary_only)))
 
 
 @main.command(

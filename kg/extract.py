@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from kg.ontology import Entity, Gazetteer, normalize
+from kg.ontology import Entity, Gazetteer, normalize, slug
 from kg.table import PART_MARKER, Talk, by_talk
 
 LATIN = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
@@ -61,6 +61,19 @@ class Mention:
     sentence: str
     method: str = "gazetteer"  # how it was found: "gazetteer", "pattern" or "cue"
     confidence: float = 1.0
+
+
+@dataclass(frozen=True, order=True)
+class Found(Entity):
+    """An entity the gazetteer does not list, found in the text by a pattern or a cue;
+    `broader` is the entity it is a version or a size of ("Llama 3.1 70B" -> "Llama 3.1")."""
+
+    broader: str | None = None
+
+
+# How sure a link is, by how it was found: a gazetteer label, a version pattern after a family
+# the gazetteer knows, or a name in a position that names one (a cue).
+CONFIDENCE = {"gazetteer": 1.0, "pattern": 0.9, "cue": 0.7}
 
 
 @dataclass(frozen=True, order=True)
@@ -219,6 +232,115 @@ def _identified(gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
     return kept
 
 
+# The version and size grammar that follows a family name, part by part: "Llama| 3.1| 70B",
+# "Qwen3|-235B|-A22B", "Mixtral| 8x7B", "Gemma| 2", "DeepSeek|-V3", "Qwen2.5|-VL", "TPU| v5e".
+VARIANT_WORDS = "Instruct|Chat|Coder|Base|Vision|Pro|Flash|Mini|Turbo|Max|Plus|Lite|Ultra|Omni|Nano"
+PART = {
+    "model": re.compile(
+        r"(?P<sep>[ -]?)(?P<part>\d{1,3}x\d{1,3}(?:\.\d+)?[BMbm]|\d{1,4}(?:\.\d+)?[BMbmT]"
+        r"|(?<=-)A\d{1,3}(?:\.\d+)?B|[Vv]?\d{1,2}(?:\.\d{1,2})*[a-z]?|(?<=-)[A-Z][A-Za-z]{1,11}"
+        rf"|(?<= )(?:{VARIANT_WORDS}))(?![A-Za-z0-9]|\.\d)"
+    ),
+    "hardware": re.compile(
+        r"(?P<sep>[ -]?)(?P<part>v\d{1,2}[a-z]{0,2}|(?:NVL|SXM|PCIe)\d{0,3}|\d{2,3}GB)"
+        r"(?![A-Za-z0-9]|\.\d)"
+    ),
+}
+POINT = re.compile(r"(?P<sep>\.)(?P<part>\d{1,2})(?![A-Za-z0-9]|\.\d)")
+VERSION = re.compile(r"[Vv]?\d{1,2}(?:\.\d{1,2})*[a-z]?")
+# A family name glued to its version: "Qwen2.5", "Llama3", "TPUv4".
+GLUED = re.compile(r"(?<![A-Za-z0-9.])([A-Za-z]{2,}?)(?=v?\d)")
+
+
+def find_versions(
+    gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention]
+) -> tuple[dict[str, Found], list[Mention]]:
+    """Versions and sizes of the models and hardware the gazetteer knows by family, named by the
+    grammar after the family's name ("Llama 3.1 70B"): the most specific entity is made, with
+    `broader` up the chain to the family (Llama 3.1 70B -> Llama 3.1 -> Llama), and one mention
+    of it where the text names it. A version the gazetteer lists is that entity, not a new one."""
+    known = {
+        (entity.kind, _compact(label)): entity
+        for entity in gazetteer.entities.values()
+        if entity.kind in PART
+        for label in entity.labels
+    }
+    starts: dict[tuple[str, int, str], list[tuple[int, int, Entity]]] = {}
+    for m in mentions:
+        entity = gazetteer.entities[m.entity]
+        if entity.kind in PART:
+            starts.setdefault((m.source, m.line, m.field), []).append((m.start, m.end, entity))
+    made: dict[str, Found] = {}
+    found = []
+    for talk in talks:
+        for field, text in _fields(talk):
+            places = starts.get((talk.source, talk.line, field), [])
+            for match in GLUED.finditer(text):
+                for kind in PART:
+                    family = known.get((kind, _compact(match.group(1))))
+                    if family is not None:
+                        places.append((match.start(), match.end(), family))
+            listed = {(start, end, entity.key) for start, end, entity in places}
+            for start, end, family in places:
+                chain, end = _chain(text, end, family, known, made)
+                if chain and (start, end, chain[-1].key) not in listed:
+                    found.append(_mention(talk, field, text, start, end, chain[-1], "pattern"))
+    return made, sorted(set(found))
+
+
+def _chain(
+    text: str,
+    position: int,
+    family: Entity,
+    known: dict[tuple[str, str], Entity],
+    made: dict[str, Found],
+) -> tuple[list[Entity], int]:
+    """The entities the parts after `position` name, from the family down, and where they end."""
+    chain: list[Entity] = []
+    label, key, parent = family.label, family.key, family
+    while True:
+        part = PART[family.kind].match(text, position)
+        if not chain and label[-1].isdigit():  # "Qwen2" -> "Qwen2.5": a point release
+            part = POINT.match(text, position) or part
+        elif part and part.group("sep") == "" and (chain or not VERSION.fullmatch(part["part"])):
+            part = None  # only a version may follow a name without a space: "Qwen2.5", "TPUv4"
+        if part is None:
+            break
+        label += part.group("sep") + part.group("part")
+        key += "-" + slug(part.group("part"))
+        entity = known.get((family.kind, _compact(label)))
+        if entity is None:
+            entity = made.setdefault(
+                key,
+                Found(key, family.kind, label, (label,), found_by="pattern", broader=parent.key),
+            )
+        chain.append(entity)
+        parent, key, position = entity, entity.key, part.end()
+    return chain, position
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s-]+", "", normalize(text))
+
+
+def _mention(
+    talk: Talk, field: str, text: str, start: int, end: int, entity: Entity, method: str
+) -> Mention:
+    return Mention(
+        source=talk.source,
+        line=talk.line,
+        field=field,
+        start=start,
+        end=end,
+        entity=entity.key,
+        text=text[start:end],
+        label=entity.label,
+        sentence=sentence_at(text, start),
+        method=method,
+        confidence=CONFIDENCE[method],
+    )
+
+
 def _fields(talk: Talk) -> Iterator[tuple[str, str]]:
     yield "title", talk.title
     if talk.summary:
@@ -313,6 +435,7 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
     links: list[Link] = []
     for talk in talks:
         found = _resolve_homonyms(gazetteer, mentions_of.get((talk.source, talk.line), []))
+        found = _outermost(gazetteer, found)
         evidence: dict[tuple[str, str], list[Mention]] = {}
         for mention in found:
             evidence.setdefault(
@@ -324,6 +447,22 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
         for key, items in sorted(presenters.items()):
             links.append(Link(talk.source, talk.line, "presenter", key, tuple(sorted(set(items)))))
     return sorted(links)
+
+
+def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
+    """A mention inside a longer one of the same kind gives way: "Llama 3.1 70B" links that
+    version, not also "Llama"."""
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for m in found:
+        spans.setdefault((m.field, gazetteer.entities[m.entity].kind), []).append((m.start, m.end))
+    return [
+        m
+        for m in found
+        if not any(
+            s <= m.start and m.end <= e and e - s > m.end - m.start
+            for s, e in spans[(m.field, gazetteer.entities[m.entity].kind)]
+        )
+    ]
 
 
 def _resolve_homonyms(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:

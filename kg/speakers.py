@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
-from kg.extract import Mention, presenter_clause, sentence_at
-from kg.ontology import DEFAULT_BASE, KG, Entity, Gazetteer, gazetteer_from, slug
+from kg.extract import CONFIDENCE, Found, Mention, find_versions, presenter_clause, sentence_at
+from kg.ontology import DEFAULT_BASE, KG, KINDS, Entity, Gazetteer, slug
 from kg.rdf import language
 from kg.table import Talk
 
@@ -43,7 +43,7 @@ NOT_A_NAME = re.compile(
 def find_speakers(
     gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
 ) -> tuple[Gazetteer, list[Mention]]:
-    """The gazetteer grown by the people found, and their mentions."""
+    """The gazetteer grown by the entities found, and their mentions."""
     people, found = new_people(gazetteer, talks, mentions)
     return with_people(gazetteer, people), found
 
@@ -51,9 +51,19 @@ def find_speakers(
 def new_people(
     gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
 ) -> tuple[dict[str, Entity], list[Mention]]:
-    """The people found that the gazetteer does not know (a key found twice keeps its last
-    finding), and the mentions of everyone found. Each talk's findings depend on that talk alone,
-    so chunks of talks can be searched apart (kg.engine) and their people merged in order."""
+    """The entities found in the text that the gazetteer does not list (versions of its models
+    and hardware by pattern, then people by cue; a key found twice keeps its last finding), and
+    their mentions. Each talk's findings depend on that talk alone, so chunks of talks can be
+    searched apart (kg.engine) and their entities merged in order."""
+    talks = list(talks)
+    versions, versioned = find_versions(gazetteer, talks, mentions)
+    people, found = _people(gazetteer, talks, mentions)
+    return {**versions, **people}, sorted(versioned + found)
+
+
+def _people(
+    gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
+) -> tuple[dict[str, Entity], list[Mention]]:
     taken: dict[tuple[str, int], list[tuple[int, int]]] = {}
     in_summary: dict[tuple[str, int], list[Mention]] = {}
     for m in mentions:
@@ -89,7 +99,9 @@ def new_people(
                     + (f"-{affiliation.split('/')[1]}" if affiliation else "")
                 )
                 if key not in gazetteer.entities:
-                    people[key] = Entity(key, "person", name, (name,), affiliation=affiliation)
+                    people[key] = Found(
+                        key, "person", name, (name,), affiliation=affiliation, found_by="cue"
+                    )
                 found.append(
                     Mention(
                         talk.source,
@@ -101,6 +113,8 @@ def new_people(
                         name,
                         name,
                         sentence_at(talk.summary, start),
+                        "cue",
+                        CONFIDENCE["cue"],
                     )
                 )
     return people, sorted(found)
@@ -114,16 +128,19 @@ def _affiliation(text: str, orgs: list[Mention], start: int, end: int) -> str | 
     return max(before, key=lambda m: m.start).entity if before else None
 
 
-def with_people(gazetteer: Gazetteer, people: dict[str, Entity]) -> Gazetteer:
-    """The gazetteer with `people` added to its graph and entities."""
-    if not people:
+def with_people(gazetteer: Gazetteer, found: dict[str, Entity]) -> Gazetteer:
+    """The gazetteer with the entities `found` in the text added to its graph and entities."""
+    if not found:
         return gazetteer
     graph = Graph()
     graph += gazetteer.graph
-    for key, person in people.items():
+    for key, entity in found.items():
         subject = URIRef(DEFAULT_BASE + key)
-        graph.add((subject, RDF.type, KG.Person))
-        graph.add((subject, SKOS.prefLabel, Literal(person.label, lang=language(person.label))))
-        if person.affiliation:
-            graph.add((subject, KG.affiliation, URIRef(DEFAULT_BASE + person.affiliation)))
-    return gazetteer_from(graph)
+        graph.add((subject, RDF.type, KINDS[entity.kind][0]))
+        graph.add((subject, SKOS.prefLabel, Literal(entity.label, lang=language(entity.label))))
+        if entity.affiliation:
+            graph.add((subject, KG.affiliation, URIRef(DEFAULT_BASE + entity.affiliation)))
+        if isinstance(entity, Found) and entity.broader:
+            graph.add((subject, SKOS.broader, URIRef(DEFAULT_BASE + entity.broader)))
+    entities = dict(sorted({**gazetteer.entities, **found}.items()))
+    return Gazetteer(entities, gazetteer.tracks, graph)

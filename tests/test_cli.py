@@ -95,7 +95,8 @@ def test_eval_meets_the_targets_on_the_annotation():
         "eval", "--gold", str(ROOT / "data" / "talks.gold.tsv"), "--input", TALKS, "--summary-only"
     )
     assert result.exit_code == 0
-    f1 = {line.split()[0]: float(line.split()[3]) for line in result.output.splitlines()[1:]}
+    rows = [line.split() for line in result.output.splitlines()[1:]]
+    f1 = {row[0]: float(row[4]) for row in rows if row[1:2] == ["all"]}
     targets = {
         "organization": 0.98,
         "ray_library": 0.98,
@@ -107,6 +108,34 @@ def test_eval_meets_the_targets_on_the_annotation():
         "technique": 0.85,
     }
     assert {t: f1[t] >= v for t, v in targets.items()} == dict.fromkeys(targets, True)
+
+
+def test_eval_all_scores_the_seed_and_every_annotated_table(tmp_path, monkeypatch):
+    for path in ("data/talks.md", "data/talks.gold.tsv"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes((ROOT / path).read_bytes())
+    other = tmp_path / "tests" / "data" / "other"
+    other.mkdir(parents=True)
+    (other / "talks.md").write_text(
+        "| track | title | summary |\n|---|---|---|\n"
+        "| T | Ray Serve at Zoox \\| Ray Summit 2024 | Zoox uses Ray Serve. |\n",
+        encoding="utf-8",
+    )
+    (other / "talks.gold.tsv").write_text(
+        "line\ttype\tname\taffiliation\tevidence\n3\tray_library\tRay Serve\t\tRay Serve\n"
+        "3\tsoftware\tQuuxflow\t\tQuuxflow\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "tests" / "data" / "unannotated").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = run("eval", "--all", "--markdown")
+    assert result.exit_code == 0
+    assert [line for line in result.output.splitlines() if line.startswith("## ")] == [
+        "## data/talks.md",
+        "## tests/data/other/talks.md",
+    ]
+    assert "| ray_library | all | 1.000 | 1.000 | 1.000 | 1 | 0 | 0 |" in result.output
+    assert "- miss software, line 3: Quuxflow (not in the gazetteer" in result.output
 
 
 def test_candidates_on_the_seed_table_are_all_judged():

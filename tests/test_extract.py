@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from rdflib import Graph
+from rdflib import SKOS, Graph, URIRef
 
 from kg.extract import build_nlp, extract, link, variants
 from kg.ontology import Gazetteer, gazetteer_from
@@ -294,3 +294,68 @@ sw:triton-inference-server a kg:Software ; skos:prefLabel "Triton Inference Serv
     assert found(nlp, gazetteer, "Triton Inference Server runs it.") == [
         ("software/triton-inference-server", "Triton Inference Server")
     ]
+
+
+FAMILIES = """
+@prefix model: <https://example.org/kg/id/model/> .
+model:llama a kg:Model ; skos:prefLabel "Llama"@en .
+model:qwen a kg:Model ; skos:prefLabel "Qwen"@en .
+model:qwen3 a kg:Model ; skos:prefLabel "Qwen3"@en .
+model:deepseek a kg:Model ; skos:prefLabel "DeepSeek"@en .
+model:mixtral a kg:Model ; skos:prefLabel "Mixtral"@en .
+"""
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "We serve Llama 3.1 70B today.",
+            ("Llama 3.1 70B", ["model/llama-3-1-70b", "model/llama-3-1", "model/llama"]),
+        ),
+        (
+            "Qwen3-235B-A22B is a mixture of experts.",
+            ("Qwen3-235B-A22B", ["model/qwen3-235b-a22b", "model/qwen3-235b", "model/qwen3"]),
+        ),
+        ("Mixtral 8x7B runs.", ("Mixtral 8x7B", ["model/mixtral-8x7b", "model/mixtral"])),
+        ("DeepSeek-V3 runs.", ("DeepSeek-V3", ["model/deepseek-v3", "model/deepseek"])),
+        (
+            "Qwen2.5-VL captions.",
+            ("Qwen2.5-VL", ["model/qwen-2-5-vl", "model/qwen-2-5", "model/qwen"]),
+        ),
+        ("It beats Qwen 2.5 here.", ("Qwen 2.5", ["model/qwen-2-5", "model/qwen"])),
+        ("Chips: TPU v5e.", ("TPU v5e", ["hardware/tpu-v5e", "hardware/tpu"])),
+        ("GB200 NVL72 racks.", ("GB200 NVL72", ["hardware/gb200-nvl72", "hardware/gb200"])),
+        # Not a version: a plural, a year, a word after the name.
+        ("Llama models in 2025 and Llama-based apps.", ("Llama", ["model/llama"])),
+        ("Llama 2025 plans.", ("Llama", ["model/llama"])),
+    ],
+)
+def test_versions_link_the_most_specific_entity_with_a_chain_to_the_family(summary, expected):
+    from kg.pipeline import find_links
+
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER + FAMILIES, format="turtle"))
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    (item,) = [i for i in found.links if i.role in ("model", "hardware")]
+    chain, key = [], item.entity
+    while key:
+        chain.append(key)
+        entity = found.gazetteer.entities[key]
+        key = getattr(entity, "broader", None) or next(
+            (
+                str(o).rsplit("/id/", 1)[1]
+                for o in found.gazetteer.graph.objects(
+                    URIRef("https://example.org/kg/id/" + key), SKOS.broader
+                )
+            ),
+            None,
+        )
+    assert (item.evidence[0].text, chain) == expected
+    method = (
+        "gazetteer"
+        if chain == [item.entity] or item.entity == "hardware/gb200-nvl72"
+        else "pattern"
+    )
+    assert item.evidence[0].method == method
+    assert found.gazetteer.entities[item.entity].found_by == method
