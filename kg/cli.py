@@ -241,9 +241,16 @@ def _query_text(sparql: str) -> str:
     is_flag=True,
     help="Score the seed and every tests/data/*/talks.md with a talks.gold.tsv beside it.",
 )
+@click.option(
+    "--event",
+    default=None,
+    help="The event of talks whose title names none (with --all: the table's folder name).",
+)
 @click.option("--markdown", is_flag=True, help="Print the report as Markdown (docs/quality.md).")
 @click.option("--summary-only", is_flag=True, help="Print the figures without the misses.")
-def evaluate(gold: Path, inputs: Path, every: bool, markdown: bool, summary_only: bool) -> None:
+def evaluate(
+    gold: Path, inputs: Path, every: bool, event: str | None, markdown: bool, summary_only: bool
+) -> None:
     """Score the extractor against an annotation: precision, recall and F1 per type and per
     method (gazetteer, pattern, cue), and every miss and wrong link."""
     from kg.evaluate import annotated_tables, read_gold, report
@@ -256,7 +263,7 @@ def evaluate(gold: Path, inputs: Path, every: bool, markdown: bool, summary_only
         results = []
         for table, annotation in pairs:
             rows = read_gold(annotation)
-            found = analyse([table])
+            found = analyse([table], event or (table.parent.name if every else None))
             name = str(table.relative_to(Path.cwd())) if table.is_absolute() else str(table)
             results.append((name, score(found.gazetteer, found.links, rows)))
     except KgError as error:

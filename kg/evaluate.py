@@ -119,9 +119,13 @@ def evaluate(gazetteer: Gazetteer, links: Iterable[Link], gold: list[GoldRow]) -
     scores = []
     for type_name, (kind, roles) in TYPES.items():
         expected: dict[tuple[int, str], GoldRow] = {}
+        written: dict[tuple[int, str], tuple[int, str]] = {}  # the words annotated, as written
         for row in gold:
             if row.type == type_name or (type_name == "organization" and row.type == "presenter"):
                 expected.setdefault((row.line, _compact(row.name)), row)
+                written.setdefault(
+                    (row.line, _compact(row.evidence)), (row.line, _compact(row.name))
+                )
         found: dict[tuple[int, str], Link] = {}
         for item in links:
             if item.role in roles:
@@ -135,8 +139,11 @@ def evaluate(gazetteer: Gazetteer, links: Iterable[Link], gold: list[GoldRow]) -
                 for name in names.of(key)[level]:
                     # A finer entity under an annotated name that is already matched ("Llama 3
                     # 70B" beside "Llama 3") is that name again: neither a hit nor a wrong link.
-                    if (line, name) in expected and (level or (line, name) not in taken):
-                        matched[(line, key)] = (line, name)
+                    # An entity found in the text may carry the words as annotated ("蚂蚁集团"
+                    # for Ant Group).
+                    wanted = (line, name) if (line, name) in expected else written.get((line, name))
+                    if wanted is not None and (level or wanted not in taken):
+                        matched[(line, key)] = wanted
                         break
         hits = set(matched.values())
         misses = tuple(
