@@ -278,22 +278,34 @@ def evaluate(
 
 
 @main.command(
-    epilog="Example:\n\n\b\n  kg candidates --input data/talks.md",
+    epilog="Examples:\n\n\b\n  kg candidates --input data/talks.md\n"
+    "  kg candidates --input new.md --turtle > reviewed.ttl",
 )
 @INPUTS
 @GAZETTEERS
-def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...]) -> None:
-    """List names the text marks as names but the gazetteer does not know, with counts and
-    evidence: candidates to add to ontology/gazetteer.ttl."""
+@click.option(
+    "--turtle",
+    is_flag=True,
+    help="Print the entities found by cue or pattern as gazetteer Turtle, to review and add.",
+)
+def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...], turtle: bool) -> None:
+    """List the entities found in the text by a cue or a version pattern (not in the gazetteer),
+    with how and where, then names the text marks as names that nothing linked: candidates to
+    add to ontology/gazetteer.ttl."""
     from kg.discover import candidates as find
-    from kg.discover import format_candidates
+    from kg.discover import format_candidates, found_in_text, gazetteer_turtle
     from kg.pipeline import analyse
 
     try:
         found = analyse(list(inputs), None, gazetteers)
     except KgError as error:
         raise KgClickError(error) from None
-    click.echo(_shown(format_candidates(find(found.gazetteer, found.talks, found.mentions))))
+    if turtle:
+        click.echo(gazetteer_turtle(found.gazetteer, found.mentions), nl=False)
+        return
+    made = found_in_text(found.gazetteer, found.mentions)
+    marked = find(found.gazetteer, found.talks, found.mentions)
+    click.echo(_shown(format_candidates(made, marked)))
 
 
 @main.command(

@@ -403,7 +403,7 @@ def _people(
                     + slug(name)
                     + (f"-{affiliation.split('/')[1]}" if affiliation else "")
                 )
-                if key not in gazetteer.entities:
+                if key not in gazetteer.entities or gazetteer.entities[key].found_by != "gazetteer":
                     people[key] = Found(
                         key, "person", name, (name,), affiliation=affiliation, found_by="cue"
                     )

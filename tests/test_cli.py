@@ -81,7 +81,26 @@ def test_explain_lists_links_with_evidence(built):
     result = run("explain", "Workday", "--input", TALKS)
     assert result.exit_code == 0
     assert "presenter: Workday" in result.output
-    assert 'title [52:61] "Ray Serve" (gazetteer label "Ray Serve")' in result.output
+    assert (
+        'title [52:61] "Ray Serve" (gazetteer label "Ray Serve"; gazetteer, confidence 1.00)'
+        in result.output
+    )
+
+
+def test_explain_says_how_a_link_was_found(tmp_path):
+    table = tmp_path / "t.md"
+    table.write_text(
+        "| track | title | summary |\n|---|---|---|\n| T | Serving \\| Ray Summit 2024 | "
+        "Lena Ortiz, CTO of Quarkwise Labs, explains why. |\n",
+        encoding="utf-8",
+    )
+    result = run("explain", "Serving", "--input", str(table))
+    assert result.exit_code == 0
+    assert (
+        "organization: Quarkwise Labs  <https://example.org/kg/id/organization/quarkwise-labs>  (not in the gazetteer: found by cue)"
+        in result.output
+    )
+    assert '"Lena Ortiz" (cue: named where a name stands; cue, confidence 0.70)' in result.output
 
 
 def test_explain_needs_one_talk():
@@ -141,7 +160,32 @@ def test_eval_all_scores_the_seed_and_every_annotated_table(tmp_path, monkeypatc
 def test_candidates_on_the_seed_table_are_all_judged():
     result = run("candidates", "--input", TALKS)
     assert result.exit_code == 0
-    assert result.output.startswith("no candidates")
+    assert "no other candidates: every name the patterns find is in the gazetteer" in result.output
+
+
+def test_candidates_print_the_names_found_as_gazetteer_turtle(tmp_path):
+    from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
+
+    table = tmp_path / "t.md"
+    table.write_text(
+        "| track | title | summary |\n|---|---|---|\n| T | Serving \\| Ray Summit 2024 | "
+        'Lena Ortiz, CTO of Quarkwise Labs, explains why "fast" \\\\ matters. |\n',
+        encoding="utf-8",
+    )
+    listed = run("candidates", "--input", str(table))
+    assert "organization Quarkwise Labs  (by cue, 1x)" in listed.output
+    result = run("candidates", "--input", str(table), "--turtle")
+    assert result.exit_code == 0
+    graph = Graph().parse(data=result.output, format="turtle")
+    org = URIRef("https://example.org/kg/id/organization/quarkwise-labs")
+    assert (org, RDF.type, URIRef("https://example.org/kg/vocab#Organization")) in graph
+    assert (org, SKOS.prefLabel, Literal("Quarkwise Labs", lang="en")) in graph
+    sentence = 'Lena Ortiz, CTO of Quarkwise Labs, explains why "fast" \\\\ matters.'
+    assert graph.value(org, RDFS.comment) == Literal(
+        f"found by cue in {table}:3 summary: {sentence}"
+    )
+    person = URIRef("https://example.org/kg/id/person/lena-ortiz-quarkwise-labs")
+    assert graph.value(person, URIRef("https://example.org/kg/vocab#affiliation")) == org
 
 
 @pytest.mark.parametrize(
