@@ -264,7 +264,7 @@ def evaluate(
         for table, annotation in pairs:
             rows = read_gold(annotation)
             found = analyse([table], event or (table.parent.name if every else None))
-            name = str(table.relative_to(Path.cwd())) if table.is_absolute() else str(table)
+            name = str(table.relative_to(Path.cwd())) if every else str(table)
             results.append((name, score(found.gazetteer, found.links, rows)))
     except KgError as error:
         raise KgClickError(error) from None
