@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -239,13 +239,9 @@ def report(scores: list[Score], details: bool = True) -> str:
     lines = [
         f"{'type':<13} {'method':<10} {'P':>6} {'R':>6} {'F1':>6} {'TP':>5} {'FP':>4} {'FN':>4}"
     ]
-    for s in scores:
-        lines.append(
-            f"{s.type:<13} {'all':<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
-            f"{s.true_positives:5d} {len(s.wrong):4d} {len(s.misses):4d}"
-        )
-        for method, tp, fp, p, r, f1 in s.by_method():
-            lines.append(f"{'':<13} {method:<10} {p:6.3f} {r:6.3f} {f1:6.3f} {tp:5d} {fp:4d}")
+    for kind, method, p, r, f1, tp, fp, fn in _rows(scores):
+        misses = f" {fn:4d}" if method == "all" else ""
+        lines.append(f"{kind:<13} {method:<10} {p:6.3f} {r:6.3f} {f1:6.3f} {tp:5d} {fp:4d}{misses}")
     if details:
         for s in scores:
             for line, entity, evidence in s.misses:
@@ -253,6 +249,23 @@ def report(scores: list[Score], details: bool = True) -> str:
             for line, entity, text in s.wrong:
                 lines.append(f"wrong {s.type:<13} line {line:<3} {entity}  ({text})")
     return "\n".join(lines)
+
+
+def _rows(scores: list[Score]) -> Iterator[tuple[str, str, float, float, float, int, int, int]]:
+    """(type, method, P, R, F1, TP, FP, FN): each type's figures ("all"), then per method."""
+    for s in scores:
+        yield (
+            s.type,
+            "all",
+            s.precision,
+            s.recall,
+            s.f1,
+            s.true_positives,
+            len(s.wrong),
+            len(s.misses),
+        )
+        for method, tp, fp, p, r, f1 in s.by_method():
+            yield "", method, p, r, f1, tp, fp, 0
 
 
 def annotated_tables(root: Path) -> list[tuple[Path, Path]]:
@@ -286,13 +299,11 @@ def markdown(results: list[tuple[str, list[Score]]]) -> str:
             "| type | method | P | R | F1 | TP | FP | FN |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for s in scores:
+        for kind, method, p, r, f1, tp, fp, fn in _rows(scores):
+            misses = str(fn) if method == "all" else ""
             lines.append(
-                f"| {s.type} | all | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | "
-                f"{s.true_positives} | {len(s.wrong)} | {len(s.misses)} |"
+                f"| {kind} | {method} | {p:.3f} | {r:.3f} | {f1:.3f} | {tp} | {fp} | {misses} |"
             )
-            for method, tp, fp, p, r, f1 in s.by_method():
-                lines.append(f"| | {method} | {p:.3f} | {r:.3f} | {f1:.3f} | {tp} | {fp} | |")
         problems = [
             f'- miss {s.type}, line {line}: {_cell(what)} (annotated: "{_cell(evidence)}")'
             for s in scores

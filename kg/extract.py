@@ -182,19 +182,7 @@ def extract(nlp: object, gazetteer: Gazetteer, talks: Iterable[Talk]) -> list[Me
                 continue  # "Kevin" in "Kevin Klues" is someone else
             found.append((start, end, entity, label))
         for start, end, entity, label in _longest_per_kind(found):
-            mentions.append(
-                Mention(
-                    source=talk.source,
-                    line=talk.line,
-                    field=field,
-                    start=start,
-                    end=end,
-                    entity=entity.key,
-                    text=text[start:end],
-                    label=label,
-                    sentence=sentence_at(text, start),
-                )
-            )
+            mentions.append(_mention(talk, field, text, start, end, entity, "gazetteer", label))
     return sorted(_identified(gazetteer, mentions))
 
 
@@ -324,8 +312,16 @@ def _compact(text: str) -> str:
 
 
 def _mention(
-    talk: Talk, field: str, text: str, start: int, end: int, entity: Entity, method: str
+    talk: Talk,
+    field: str,
+    text: str,
+    start: int,
+    end: int,
+    entity: Entity,
+    method: str,
+    label: str | None = None,
 ) -> Mention:
+    """A mention of `entity` at text[start:end]; `label` is the gazetteer label that matched."""
     return Mention(
         source=talk.source,
         line=talk.line,
@@ -334,7 +330,7 @@ def _mention(
         end=end,
         entity=entity.key,
         text=text[start:end],
-        label=entity.label,
+        label=label or entity.label,
         sentence=sentence_at(text, start),
         method=method,
         confidence=CONFIDENCE[method],
