@@ -187,12 +187,20 @@ def extract(nlp: object, gazetteer: Gazetteer, talks: Iterable[Talk]) -> list[Me
 
 
 def _in_context(entity: Entity, label: str, sentence: str) -> bool:
-    """A bare one-word label of an ambiguous entity ("Triton", "Dynamo") matches only where its
-    sentence has one of the entity's context words; longer labels are specific enough."""
-    if not entity.context or re.search(r"[\s-]", label.strip()):
+    """An entity with context words ("Triton": kernel? server?) matches only where its sentence
+    holds one of them: a Latin word as a whole run of letters and digits, a Chinese word
+    anywhere (ontology/README contract, `kg:contextWord`)."""
+    if not entity.context:
         return True
-    sentence = normalize(sentence)
-    return any(normalize(word) in sentence for word in entity.context)
+    text = normalize(sentence)
+    for word in entity.context:
+        word = normalize(word)
+        if re.fullmatch(f"[{LATIN}]+", word):
+            if re.search(f"(?<![{LATIN}]){re.escape(word)}(?![{LATIN}])", text):
+                return True
+        elif word in text:
+            return True
+    return False
 
 
 def _identified(gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
@@ -226,7 +234,8 @@ VARIANT_WORDS = "Instruct|Chat|Coder|Base|Vision|Pro|Flash|Mini|Turbo|Max|Plus|L
 PART = {
     "model": re.compile(
         r"(?P<sep>[ -]?)(?P<part>\d{1,3}x\d{1,3}(?:\.\d+)?[BMbm]|\d{1,4}(?:\.\d+)?[BMbmT]"
-        r"|(?<=-)A\d{1,3}(?:\.\d+)?B|[Vv]?\d{1,2}(?:\.\d{1,2})*[a-z]?|(?<=-)[A-Z][A-Za-z]{1,11}"
+        r"|(?<=-)A\d{1,3}(?:\.\d+)?B|[Vv]?\d{1,2}(?:\.\d{1,2})*[a-z]?|(?<=[ -])[A-Z]\d{1,2}"
+        r"|(?<=-)[A-Z][A-Za-z]{1,11}"
         rf"|(?<= )(?:{VARIANT_WORDS}))(?![A-Za-z0-9]|\.\d)"
     ),
     "hardware": re.compile(
@@ -236,6 +245,12 @@ PART = {
 }
 POINT = re.compile(r"(?P<sep>\.)(?P<part>\d{1,2})(?![A-Za-z0-9]|\.\d)")
 VERSION = re.compile(r"[Vv]?\d{1,2}(?:\.\d{1,2})*[a-z]?")
+# A name followed by a parameter count, with or without a version between: "Mixtral 8x22B",
+# "Qwen2.5-72B", "Gemma 2 9B".
+SIZED = re.compile(
+    r"(?<![A-Za-z0-9.])([A-Z][A-Za-z]{2,})(?=(?:[ -]?[Vv]?\d{1,2}(?:\.\d{1,2})*)?[ -]"
+    r"(?:\d{1,4}(?:\.\d+)?[BM]|\d{1,2}x\d{1,3}B)(?![A-Za-z0-9]))"
+)
 # A family name glued to its version: "Qwen2.5", "Llama3", "TPUv4".
 GLUED = re.compile(r"(?<![A-Za-z0-9.])([A-Za-z]{2,}?)(?=v?\d)")
 
@@ -258,6 +273,7 @@ def find_versions(
         entity = gazetteer.entities[m.entity]
         if entity.kind in PART:
             starts.setdefault((m.source, m.line, m.field), []).append((m.start, m.end, entity))
+    named = {_compact(label) for entity in gazetteer.entities.values() for label in entity.labels}
     made: dict[str, Found] = {}
     found = []
     for talk in talks:
@@ -268,6 +284,17 @@ def find_versions(
                     family = known.get((kind, _compact(match.group(1))))
                     if family is not None:
                         places.append((match.start(), match.end(), family))
+            for match in SIZED.finditer(text):
+                # A name the gazetteer does not know, followed by a parameter count, is a model
+                # family: "Mixtral 8x22B", "Qwen2.5-72B".
+                name = match.group(1)
+                if any(s <= match.start() < e for s, e, _ in places) or (_compact(name) in named):
+                    continue
+                key = "model/" + slug(name)
+                family = made.setdefault(
+                    key, Found(key, "model", name, (name,), found_by="pattern")
+                )
+                places.append((match.start(), match.end(), family))
             listed = {(start, end, entity.key) for start, end, entity in places}
             for start, end, family in places:
                 chain, end = _chain(text, end, family, known, made)

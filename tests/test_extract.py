@@ -326,6 +326,9 @@ model:mixtral a kg:Model ; skos:prefLabel "Mixtral"@en .
         ("It beats Qwen 2.5 here.", ("Qwen 2.5", ["model/qwen-2-5", "model/qwen"])),
         ("Chips: TPU v5e.", ("TPU v5e", ["hardware/tpu-v5e", "hardware/tpu"])),
         ("GB200 NVL72 racks.", ("GB200 NVL72", ["hardware/gb200-nvl72", "hardware/gb200"])),
+        ("DeepSeek R1 reasons.", ("DeepSeek R1", ["model/deepseek-r1", "model/deepseek"])),
+        # A name the gazetteer does not know, followed by a parameter count, is a model family.
+        ("We tuned Zephyrus 7B.", ("Zephyrus 7B", ["model/zephyrus-7b", "model/zephyrus"])),
         # Not a version: a plural, a year, a word after the name.
         ("Llama models in 2025 and Llama-based apps.", ("Llama", ["model/llama"])),
         ("Llama 2025 plans.", ("Llama", ["model/llama"])),
