@@ -292,6 +292,17 @@ def markdown(results: list[tuple[str, list[Score]]]) -> str:
         "position that names one). A method's recall is the share of the annotation it finds.",
         "",
     ]
+    types = [s.type for s in results[0][1]] if results else []
+    lines += [
+        "## Summary: F1 (precision) per table and type",
+        "",
+        "| table | " + " | ".join(types) + " |",
+        "| --- |" + " ---: |" * len(types),
+    ]
+    for name, scores in results:
+        cells = [f"{s.f1:.2f} ({s.precision:.2f})" for s in scores]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("")
     for name, scores in results:
         lines += [
             f"## {name}",

@@ -13,13 +13,15 @@ NORM is NFKC plus case folding (full-width letters, case) and a single space for
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from kg.ontology import Entity, Gazetteer, normalize, slug
+from kg.ontology import KINDS, Entity, Gazetteer, normalize, slug
 from kg.table import PART_MARKER, Talk, by_talk
 
 LATIN = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
@@ -176,7 +178,9 @@ def extract(nlp: object, gazetteer: Gazetteer, talks: Iterable[Talk]) -> list[Me
             entity = gazetteer.entities[span.id_]
             label = _label_matched(entity, span.text)
             start, end = span.start_char, span.end_char
-            if label is None or not _in_context(entity, label, sentence_at(text, start)):
+            if label is None:
+                continue
+            if entity.context and not _in_context(entity, label, sentence_at(text, start)):
                 continue
             if entity.kind == "person" and " " not in label and SURNAME.match(text, end):
                 continue  # "Kevin" in "Kevin Klues" is someone else
@@ -262,18 +266,12 @@ def find_versions(
     grammar after the family's name ("Llama 3.1 70B"): the most specific entity is made, with
     `broader` up the chain to the family (Llama 3.1 70B -> Llama 3.1 -> Llama), and one mention
     of it where the text names it. A version the gazetteer lists is that entity, not a new one."""
-    known = {
-        (entity.kind, _compact(label)): entity
-        for entity in gazetteer.entities.values()
-        if entity.kind in PART
-        for label in entity.labels
-    }
+    known = labels_by_kind(gazetteer)
     starts: dict[tuple[str, int, str], list[tuple[int, int, Entity]]] = {}
     for m in mentions:
         entity = gazetteer.entities[m.entity]
         if entity.kind in PART:
             starts.setdefault((m.source, m.line, m.field), []).append((m.start, m.end, entity))
-    named = {_compact(label) for entity in gazetteer.entities.values() for label in entity.labels}
     made: dict[str, Found] = {}
     found = []
     for talk in talks:
@@ -288,7 +286,9 @@ def find_versions(
                 # A name the gazetteer does not know, followed by a parameter count, is a model
                 # family: "Mixtral 8x22B", "Qwen2.5-72B".
                 name = match.group(1)
-                if any(s <= match.start() < e for s, e, _ in places) or (_compact(name) in named):
+                if any(s <= match.start() < e for s, e, _ in places) or any(
+                    (kind, _compact(name)) in known for kind in KINDS
+                ):
                     continue
                 key = "model/" + slug(name)
                 family = made.setdefault(
@@ -301,6 +301,24 @@ def find_versions(
                 if chain and (start, end, chain[-1].key) not in listed:
                     found.append(_mention(talk, field, text, start, end, chain[-1], "pattern"))
     return made, sorted(set(found))
+
+
+_LABELS: list[tuple[dict[str, Entity], dict[tuple[str, str], Entity]]] = []
+
+
+def labels_by_kind(gazetteer: Gazetteer) -> dict[tuple[str, str], Entity]:
+    """Every gazetteer entity by (kind, label compared without case, width, spaces, hyphens);
+    made once per gazetteer (a build looks it up for every chunk)."""
+    if _LABELS and _LABELS[0][0] is gazetteer.entities:
+        return _LABELS[0][1]
+    index = {
+        (entity.kind, _compact(label)): entity
+        for entity in gazetteer.entities.values()
+        if entity.found_by == "gazetteer"
+        for label in entity.labels
+    }
+    _LABELS[:] = [(gazetteer.entities, index)]
+    return index
 
 
 def _chain(
@@ -419,16 +437,21 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
 
 
 def sentence_at(text: str, offset: int, reach: int = 500) -> str:
-    """The sentence of `text` that holds the character at `offset`, looking at most `reach`
-    characters either side (a huge cell without punctuation must not make every mention quadratic)."""
-    begin = max(0, offset - reach)
-    window = text[begin : offset + reach]
-    for start, end in sentence_spans(window):
-        if start <= offset - begin < end:
-            sentence = window[start:end].strip()
-            marker = PART_MARKER.match(sentence)
-            return sentence[marker.end() :] if marker else sentence
-    return window.strip()
+    """The sentence of `text` that holds the character at `offset`, cut to at most `reach`
+    characters either side (a huge cell without punctuation must not make every mention
+    quadratic). A text's sentences are found once, for all its mentions."""
+    ends = _sentence_ends(text)
+    index = bisect_right(ends, offset)
+    start = max(ends[index - 1] if index else 0, offset - reach)
+    end = min(ends[index] if index < len(ends) else len(text), offset + reach)
+    sentence = text[start:end].strip()
+    marker = PART_MARKER.match(sentence)
+    return sentence[marker.end() :] if marker else sentence
+
+
+@lru_cache(maxsize=64)
+def _sentence_ends(text: str) -> tuple[int, ...]:
+    return tuple(end for _, end in sentence_spans(text))
 
 
 def presenter_clause(talk: Talk) -> tuple[int, int] | None:
@@ -531,7 +554,9 @@ def _presenters(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> dict[
         former = talk.summary[max(0, m.start - 1) : m.start] == "前"
         if entity.kind == "organization" and in_clause and not (parent or former):
             presenters.setdefault(m.entity, []).append(m)
-    if not presenters:
+    # With no one named as the speaker, the organizations in the title present the talk ("How
+    # Zoox Built ..."); a speaker named without one says nothing about the title's.
+    if not presenters and not any(gazetteer.entities[m.entity].kind == "person" for m in found):
         for m in found:
             if gazetteer.entities[m.entity].kind == "organization" and m.field == "title":
                 presenters.setdefault(m.entity, []).append(m)

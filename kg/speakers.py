@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
@@ -18,6 +19,7 @@ from kg.extract import (
     Found,
     Mention,
     find_versions,
+    labels_by_kind,
     presenter_clause,
     sentence_at,
     sentence_spans,
@@ -178,12 +180,7 @@ def _cued(
     speakers (the summary's first two): "A from X", "A, CTO of X", "X's A and B", "A and B of X",
     "Presented by A (X)", "X公司技术专家A介绍", "来自X的A", "A（X 产品经理）". A person's
     affiliation is the organization its cue names, never another one in the text."""
-    known = {
-        _compact(label): entity
-        for entity in gazetteer.entities.values()
-        if entity.kind == "organization" and entity.found_by == "gazetteer"
-        for label in entity.labels
-    }
+    known = labels_by_kind(gazetteer)
     of_talk: dict[tuple[str, int], list[Mention]] = {}
     for m in mentions:
         if m.field == "summary":
@@ -193,8 +190,10 @@ def _cued(
     for talk in talks:
         listed = of_talk.get((talk.source, talk.line), [])
         spans = [(m.start, m.end) for m in listed]
-        sentences = [(a, b) for a, b in sentence_spans(talk.summary) if talk.summary[a:b].strip()]
-        for first, last in sentences[:2]:
+        sentences = (
+            span for span in sentence_spans(talk.summary) if talk.summary[slice(*span)].strip()
+        )
+        for first, last in islice(sentences, 2):
             for name, org in _cues(talk.summary, first, last):
                 person_span = (name[0], name[1])
                 if any(s < person_span[1] and person_span[0] < e for s, e in spans):
@@ -300,7 +299,7 @@ def _organization(
     talk: Talk,
     span: tuple[int, int],
     listed: list[Mention],
-    known: dict[str, Entity],
+    known: dict[tuple[str, str], Entity],
     made: dict[str, Entity],
     found: list[Mention],
 ) -> str | None:
@@ -322,7 +321,7 @@ def _organization(
         return None  # a product's name ("SkyWalking 社区"), not an employer's
     if len(text) < 2 or text.casefold() in GENERIC:
         return None
-    entity = known.get(_compact(text))
+    entity = known.get(("organization", _compact(text)))
     if entity is None:
         key = "organization/" + slug(text)
         entity = made.get(key) or gazetteer.entities.get(key)

@@ -150,10 +150,13 @@ def test_eval_all_scores_the_seed_and_every_annotated_table(tmp_path, monkeypatc
     result = run("eval", "--all", "--markdown")
     assert result.exit_code == 0
     assert [line for line in result.output.splitlines() if line.startswith("## ")] == [
+        "## Summary: F1 (precision) per table and type",
         "## data/talks.md",
         "## tests/data/other/talks.md",
     ]
     assert "| ray_library | all | 1.000 | 1.000 | 1.000 | 1 | 0 | 0 |" in result.output
+    # Zoox is linked (and presents) but not annotated: F1 0 and precision 0 for both types.
+    assert "| tests/data/other/talks.md | 0.00 (0.00) | 0.00 (0.00) | 1.00 (1.00) |" in result.output
     assert "- miss software, line 3: Quuxflow (not in the gazetteer" in result.output
 
 

@@ -132,6 +132,19 @@ def test_presenter_falls_back_to_title_organizations(nlp, gazetteer):
     assert ("presenter", "organization/zoox") in {(item.role, item.entity) for item in links}
 
 
+def test_a_speaker_named_without_affiliation_keeps_the_title_from_presenting():
+    from kg.pipeline import find_links
+
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER, format="turtle"))
+    talks = parse_table(
+        table("Serving on NVIDIA GPUs | Ray Summit 2025", "Presented by Lena Ortiz."), "t.md"
+    )
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    assert {(i.role, i.entity) for i in found.links if i.role in ("presenter", "person")} == {
+        ("person", "person/lena-ortiz")
+    }
+
+
 @pytest.mark.parametrize(
     "summary",
     [
