@@ -156,7 +156,9 @@ def test_eval_all_scores_the_seed_and_every_annotated_table(tmp_path, monkeypatc
     ]
     assert "| ray_library | all | 1.000 | 1.000 | 1.000 | 1 | 0 | 0 |" in result.output
     # Zoox is linked (and presents) but not annotated: F1 0 and precision 0 for both types.
-    assert "| tests/data/other/talks.md | 0.00 (0.00) | 0.00 (0.00) | 1.00 (1.00) |" in result.output
+    assert (
+        "| tests/data/other/talks.md | 0.00 (0.00) | 0.00 (0.00) | 1.00 (1.00) |" in result.output
+    )
     assert "- miss software, line 3: Quuxflow (not in the gazetteer" in result.output
 
 
