@@ -165,7 +165,14 @@ def build(
     show_default=True,
     help="SPARQL engine; auto takes Oxigraph for exports over 20 MB (indexed once, beside the file).",
 )
-def query(sparql: str, graph_path: Path, fmt: str, engine: str) -> None:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60,
+    show_default=True,
+    help="Stop the query after this many seconds.",
+)
+def query(sparql: str, graph_path: Path, fmt: str, engine: str, timeout: float) -> None:
     """Run a read-only SPARQL query (text, or a file holding it) over the export.
 
     The prefixes of the export (kg:, rdfs:, skos:, ...) are known without PREFIX lines.
@@ -177,11 +184,17 @@ def query(sparql: str, graph_path: Path, fmt: str, engine: str) -> None:
         text = _query_text(sparql)
         big = graph_path.is_file() and graph_path.stat().st_size >= store.PERSIST_BYTES
         if engine == "oxigraph" or (engine == "auto" and big):
-            result, prefixes = store.query(graph_path, text), store.namespaces(graph_path)
+            result = store.query(graph_path, text, timeout)
+            prefixes = store.namespaces(graph_path)
         else:
             prefixes = load_graph(graph_path)
-            result = run_query(prefixes, text)
-        click.echo(_shown(format_result(result, fmt, prefixes)))
+            result = run_query(prefixes, text, timeout)
+        shown = format_result(result, fmt, prefixes)
+        # CSV for a program is the data as it is (RFC 4180 fields hold any text); on a terminal
+        # it keeps tabs and newlines only. JSON escapes by itself what a terminal must not get.
+        if fmt != "csv" or sys.stdout.isatty():
+            shown = printable(shown, keep="\n\t" if fmt == "csv" else "\n")
+        click.echo(shown)
     except KgError as error:
         raise KgClickError(error) from None
 
@@ -310,16 +323,27 @@ def stats(graph_path: Path) -> None:
 )
 @GRAPH
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
-def serve(graph_path: Path, port: int) -> None:
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    help="Stop each query after this many seconds.",
+)
+def serve(graph_path: Path, port: int, timeout: int) -> None:
     """Serve the export read-only over the SPARQL protocol (Oxigraph) on 127.0.0.1.
 
     Queries go to http://127.0.0.1:PORT/query; stop the server with Ctrl-C.
     """
     from kg.server import serve as run_server
 
-    click.echo(f"serving {graph_path} at http://127.0.0.1:{port}/query (Ctrl-C stops)", err=True)
+    def ready() -> None:
+        click.echo(
+            f"serving {graph_path} at http://127.0.0.1:{port}/query (Ctrl-C stops)", err=True
+        )
+
     try:
-        code = run_server(graph_path, port)
+        code = run_server(graph_path, port, timeout=timeout, ready=ready)
     except KgError as error:
         raise KgClickError(error) from None
     raise SystemExit(code)
