@@ -110,8 +110,6 @@ def build(
     from kg.ontology import DEFAULT_BASE
     from kg.pipeline import build as run_build
 
-    if base_iri is not None and not base_iri.endswith(("/", "#")):
-        raise click.BadParameter("must end in / or #", param_hint="--base-iri")
     try:
         result = run_build(
             list(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers,

@@ -12,6 +12,7 @@ from pathlib import Path
 from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
+from kg import terms
 from kg.errors import KgError
 
 DEFAULT_BASE = "https://example.org/kg/id/"
@@ -148,10 +149,14 @@ def load_gazetteer(extra: tuple[Path, ...] = ()) -> Gazetteer:
     for name in ONTOLOGY_FILES:
         graph += read_ontology(name)
     for path in extra:
+        part = Graph()
         try:
-            graph.parse(path, format="turtle")
+            with terms.quiet_rdflib():  # kg.terms says what is wrong with an IRI, in one line
+                part.parse(path, format="turtle")
         except (OSError, SyntaxError, ValueError) as error:
             raise KgError(f"{path}: cannot read the gazetteer file ({error})") from None
+        terms.graph_terms(part, str(path))
+        graph += part
     return gazetteer_from(graph)
 
 

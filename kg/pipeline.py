@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg import terms
 from kg.claims import find_claims
 from kg.discover import candidates
 from kg.errors import ValidationError
@@ -86,8 +87,13 @@ def build(
     `engine` ("local", "ray") say where big builds run; the bytes are the same wherever.
     """
     started = time.perf_counter()
+    terms.base(base)
+    if event is not None:
+        terms.text(event, "--event", "the event")
     talks = read_talks(inputs, event)
+    terms.talks_text(talks)
     gazetteer = load_gazetteer(gazetteers)
+    terms.distinct_iris(gazetteer, talks)
     small = len(talks) <= SMALL_BUILD
     whole = small and engine == "local"
     views = small if html is None else html

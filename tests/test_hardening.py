@@ -325,3 +325,176 @@ def test_the_server_refuses_service_and_opens_no_connection():
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+
+
+# Items 1-4 and 13: values that made outputs other tools cannot read, or tracebacks.
+
+ROW = "| Ray Data | {title} \\| Ray Summit 2025 | Uses Ray Data. |\n"
+GAZETTEER = (
+    "@prefix kg: <https://example.org/kg/vocab#> .\n"
+    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+    '<https://example.org/kg/id/organization/{key}> a kg:Organization ; skos:prefLabel "Zyx"@en'
+    ' ; skos:altLabel "{alias}" .\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (
+            ["--event", 'A\nB \\"'],
+            "--event: the event holds U+000A (a control character), which RDF or XML readers "
+            "refuse or show wrongly; remove it",
+        ),
+        (
+            ["--event", "Summit\x1b[2J 2025"],
+            "--event: the event holds U+001B (a control character), which RDF or XML readers "
+            "refuse or show wrongly; remove it",
+        ),
+        (
+            ["--base-iri", "not-an-iri/"],
+            "--base-iri: the base IRI <not-an-iri/> is not a valid absolute IRI: it has no "
+            'scheme (such as "https:")',
+        ),
+        (
+            ["--base-iri", "http://x/a\nb/"],
+            "--base-iri: the base IRI <http://x/a\\x0ab/> is not a valid absolute IRI: it holds "
+            "U+000A (a control character), which an IRI may not",
+        ),
+        (
+            ["--base-iri", "http://x/a b/"],
+            "--base-iri: the base IRI <http://x/a b/> is not a valid absolute IRI: it holds "
+            "U+0020 (SPACE), which an IRI may not",
+        ),
+        (
+            ["--base-iri", 'http://x/{a}"b/'],
+            '--base-iri: the base IRI <http://x/{a}"b/> is not a valid absolute IRI: it holds '
+            "U+007B (LEFT CURLY BRACKET), which an IRI may not",
+        ),
+        (
+            ["--base-iri", "http://x:port/"],
+            "--base-iri: the base IRI <http://x:port/> is not a valid absolute IRI: its form is "
+            'not an IRI\'s (RFC 3987: a "%" takes two hex digits, a port only digits)',
+        ),
+        (
+            ["--base-iri", "http://x.test/id"],
+            "--base-iri: the base IRI <http://x.test/id> must end in / or #",
+        ),
+    ],
+    ids=["event newline", "event escape", "no scheme", "newline", "space", "braces", "port", "end"],
+)
+def test_bad_options_are_one_line_and_exit_2(write_table, tmp_path, options, error):
+    table = write_table(ROW.format(title="A talk"))
+    out = tmp_path / "out"
+    result = kg("build", "--input", str(table), "--output-dir", str(out), *options)
+    assert (result.exit_code, result.stderr) == (2, f"Error: {error}\n")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "error"),
+    [
+        ("A \ufffe talk", "the title holds U+FFFE (a Unicode non-character)"),
+        ("A \uffff talk", "the title holds U+FFFF (a Unicode non-character)"),
+        ("A \ufdd0 talk", "the title holds U+FDD0 (a Unicode non-character)"),
+    ],
+)
+def test_non_characters_in_a_table_are_refused_with_the_line(write_table, tmp_path, title, error):
+    table = write_table(ROW.format(title=title))
+    result = kg("build", "--input", str(table), "--output-dir", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {table}:3: {error}, which RDF or XML readers refuse or show wrongly; remove it\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "alias", "error"),
+    [
+        (
+            "acme",
+            'Ac\\nme \\\\\\"',
+            'the literal "Ac\\x0ame \\"" of <https://example.org/kg/id/organization/acme> holds '
+            "U+000A (a control character), which RDF or XML readers refuse or show wrongly; "
+            "remove it",
+        ),
+        (
+            "acme",
+            "Ac\\u001Bme",
+            'the literal "Ac\\x1bme" of <https://example.org/kg/id/organization/acme> holds '
+            "U+001B (a control character), which RDF or XML readers refuse or show wrongly; "
+            "remove it",
+        ),
+        (
+            "ac\\u000Ame",
+            "Acme",
+            "the IRI <https://example.org/kg/id/organization/ac\\x0ame> is not a valid absolute "
+            "IRI: it holds U+000A (a control character), which an IRI may not",
+        ),
+        (
+            "ac\\u003Eme",
+            "Acme",
+            "the IRI <https://example.org/kg/id/organization/ac>me> is not a valid absolute "
+            "IRI: it holds U+003E (GREATER-THAN SIGN), which an IRI may not",
+        ),
+        (
+            "ac\\u0020me",
+            "Acme",
+            "the IRI <https://example.org/kg/id/organization/ac me> is not a valid absolute "
+            "IRI: it holds U+0020 (SPACE), which an IRI may not",
+        ),
+        (
+            "ac\\u00AAme",
+            "Acme",
+            "the IRI <https://example.org/kg/id/organization/acªme> holds U+00AA (FEMININE "
+            "ORDINAL INDICATOR), which rdflib writes into a Turtle prefixed name that other "
+            "readers refuse; write it as %C2%AA",
+        ),
+    ],
+    ids=["alias newline", "alias escape", "IRI newline", "IRI >", "IRI space", "IRI ª"],
+)
+def test_bad_gazetteer_terms_are_one_line_naming_the_file(write_table, tmp_path, key, alias, error):
+    table = write_table(ROW.format(title="A talk"))
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(GAZETTEER.format(key=key, alias=alias), encoding="utf-8")
+    result = kg(
+        "build", "--input", str(table), "--output-dir", str(tmp_path / "out"),
+        "--gazetteer", str(extra),
+    )  # fmt: skip
+    assert (result.exit_code, result.stderr) == (2, f"Error: {extra}: {error}\n")
+
+
+@pytest.mark.parametrize(
+    ("rows", "error"),
+    [
+        (
+            "| 🚀 | One \\| Ray Summit 2025 | x |\n| 🔥 | Two \\| Ray Summit 2025 | x |\n",
+            'the track "🔥" gets the same IRI as the track "🚀"',
+        ),
+        (
+            "| ML Ops | One \\| Ray Summit 2025 | x |\n| ml-ops | Two \\| Ray Summit 2025 | x |\n",
+            'the track "ml-ops" gets the same IRI as the track "ML Ops"',
+        ),
+        (
+            "| Ray Data | One \\| 🚀 Summit 2025 | x |\n| Ray Data | Two \\| 🔥 Summit 2025 | x |\n",
+            'the event "🔥 Summit 2025" gets the same IRI as the event "🚀 Summit 2025"',
+        ),
+    ],
+    ids=["emoji tracks", "ML Ops", "emoji events"],
+)
+def test_tracks_and_events_whose_iris_collide_are_refused(write_table, tmp_path, rows, error):
+    table = write_table(rows)
+    result = kg("build", "--input", str(table), "--output-dir", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {table}:4: {error} at {table}:3; write them the same way, or make them differ "
+        "in letters or digits\n"
+    )
+
+
+def test_a_track_the_gazetteer_knows_may_be_written_two_ways(write_table, tmp_path):
+    rows = (
+        "| Ray Data | One \\| Ray Summit 2025 | x |\n| ray data | Two \\| Ray Summit 2025 | x |\n"
+    )
+    result = kg("build", "--input", str(write_table(rows)), "--output-dir", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
