@@ -46,6 +46,14 @@ GRAPH = click.option(
     help="The Turtle export (what kg build wrote).",
 )
 
+TIMEOUT = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60,
+    show_default=True,
+    help="Stop a query after this many seconds.",
+)
+
 
 @click.group(
     epilog="Example:\n\n\b\n  kg build --input data/talks.md\n  kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?t a kg:Talk }'"
@@ -163,13 +171,7 @@ def build(
     show_default=True,
     help="SPARQL engine; auto takes Oxigraph for exports over 20 MB (indexed once, beside the file).",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60,
-    show_default=True,
-    help="Stop the query after this many seconds.",
-)
+@TIMEOUT
 def query(sparql: str, graph_path: Path, fmt: str, engine: str, timeout: float) -> None:
     """Run a read-only SPARQL query (text, or a file holding it) over the export.
 
@@ -321,14 +323,8 @@ def stats(graph_path: Path) -> None:
 )
 @GRAPH
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
-@click.option(
-    "--timeout",
-    type=click.IntRange(min=1),
-    default=60,
-    show_default=True,
-    help="Stop each query after this many seconds.",
-)
-def serve(graph_path: Path, port: int, timeout: int) -> None:
+@TIMEOUT
+def serve(graph_path: Path, port: int, timeout: float) -> None:
     """Serve the export read-only over the SPARQL protocol (Oxigraph) on 127.0.0.1.
 
     Queries go to http://127.0.0.1:PORT/query; stop the server with Ctrl-C.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import math
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+from kg import terms
 from kg.errors import KgError, printable
 
 # Credentials for `kg push` come from the environment only, never from the command line.
@@ -74,7 +76,7 @@ def serve(
             )
         inner = _free_port()
         command = [binary, "serve-read-only", "--location", location]
-        command += ["--bind", f"127.0.0.1:{inner}", "--timeout-s", f"{max(1, round(timeout))}"]
+        command += ["--bind", f"127.0.0.1:{inner}", "--timeout-s", f"{max(1, math.ceil(timeout))}"]
         server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             _wait_until_listening(server, inner)
@@ -216,6 +218,8 @@ def push(graph: Path, endpoint: str, graph_iri: str | None = None, timeout: floa
         parts.port  # noqa: B018 (reading it checks it)
     except ValueError:
         raise KgError(f"{shown}: the port is not a number from 0 to 65535") from None
+    if graph_iri is not None:
+        terms.iri(graph_iri, "kg push", "the named graph")
     headers, secrets = _headers(graph)
     target = "graph=" + urllib.parse.quote(graph_iri, safe="") if graph_iri else "default"
     url = urllib.parse.urlunsplit(

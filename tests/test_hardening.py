@@ -230,6 +230,12 @@ def test_an_error_page_echoing_the_credentials_is_redacted(echoing_store, monkey
             "them in KG_PUSH_USER and KG_PUSH_PASSWORD (or KG_PUSH_TOKEN)",
         ),
         (
+            {},
+            "http://127.0.0.1:{port}/store --graph urn:a\nb",
+            "kg push: the named graph <urn:a\\x0ab> is not a valid absolute IRI: it holds U+000A "
+            "(a control character), which an IRI may not",
+        ),
+        (
             {"KG_PUSH_USER": "al:ice", "KG_PUSH_PASSWORD": "SECRET"},
             "http://127.0.0.1:{port}/store",
             'KG_PUSH_USER may not hold ":" (basic authentication); nothing was sent',
@@ -240,6 +246,7 @@ def test_an_error_page_echoing_the_credentials_is_redacted(echoing_store, monkey
         "token not Latin-1",
         "port not a number",
         "password in URL",
+        "graph IRI",
         "user with colon",
     ],
 )
@@ -251,7 +258,9 @@ def test_bad_credentials_and_endpoints_are_one_line_without_the_secret(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     port = free_port()
-    result = kg("push", "--endpoint", endpoint.format(port=port), "--input", str(EXPORT))
+    url, *graph = endpoint.format(port=port).split(" --graph ")
+    options = ["--graph", graph[0]] if graph else []
+    result = kg("push", "--endpoint", url, "--input", str(EXPORT), *options)
     assert (result.exit_code, result.stderr) == (2, f"Error: {error.format(port=port)}\n")
     assert "SECRET" not in result.output
 
