@@ -4,7 +4,8 @@ Oxigraph, rapper, XML parsers for GraphML) reads them, and reads them back the s
 Decisions, per kind of value:
 
 - An IRI must be a valid absolute IRI (RFC 3987, and Turtle's IRIREF: no space, `<>"{}|^`\\`
-  and no control character anywhere). Refused otherwise: an IRI cannot be encoded into another
+  and no control character anywhere), and no space of any kind (NBSP, U+3000: RFC 3987 allows
+  some, but readers split on them, rdflib's N-Triples parser among them). Refused otherwise: an IRI cannot be encoded into another
   one without changing what it names. The base (`--base-iri`) must end in "/" or "#"; the parts
   kg appends to it (slugs: letters, digits and "-") are valid by construction.
   Three letters (U+00AA, U+00B5, U+00BA) are refused in a gazetteer's IRIs: rdflib writes
@@ -55,6 +56,9 @@ _UCS = (
 # PN_CHARS do not: an IRI holding one would come out unreadable. kg's own slugs never hold them
 # (NFKC folds them); a gazetteer's IRIs are refused with them.
 UNNAMEABLE = re.compile("[\u00aa\u00b5\u00ba]")
+# Spaces of every kind (NBSP, U+3000 ...): RFC 3987 allows some, but they are invisible, and
+# readers split on them (rdflib's N-Triples parser among them).
+SPACE = re.compile(r"\s")
 _PRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
 _PCT = "%[0-9A-Fa-f]{2}"
 _UNRESERVED = f"A-Za-z0-9\\-._~{_UCS}"
@@ -88,12 +92,12 @@ def text(value: str, where: str, what: str = "the text") -> str:
 
 def iri(value: str, where: str, what: str = "the IRI") -> str:
     """`value` if it is a valid absolute IRI; otherwise a `KgError` naming `where` and why."""
-    if IRI.fullmatch(value):
+    if IRI.fullmatch(value) and not SPACE.search(value):
         return value
     shown = printable(value)
     if not re.match(r"[A-Za-z][A-Za-z0-9+\-.]*:", value):
         reason = 'it has no scheme (such as "https:")'
-    elif bad := _NOT_IN_IRI.search(value):
+    elif bad := _NOT_IN_IRI.search(value) or SPACE.search(value):
         reason = f"it holds {_named(bad.group())}, which an IRI may not"
     else:
         reason = (
