@@ -64,6 +64,7 @@ class Merged:
     candidates: set[tuple[str, str]] = field(default_factory=set)
     links_count: int = 0
     triples: int = 0
+    sentences: int = 0
 
 
 _PREPARED: dict[Settings, tuple[Gazetteer, object, Renderer]] = {}
@@ -147,6 +148,7 @@ def _merge(merged: Merged, result: Result) -> None:
     merged.candidates |= result.candidates
     merged.links_count += chunk.links
     merged.triples += chunk.triples
+    merged.sentences += chunk.sentences
 
 
 def _pool(settings: Settings, chunks: list[list[Talk]], jobs: int) -> Iterator[Result]:

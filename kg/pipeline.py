@@ -162,9 +162,9 @@ def _build_chunked(
     if problems:
         more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
         raise ValidationError("\n".join(problems[:50]) + more)
-    runs, refs = merged.runs, merged.refs
+    runs, refs, sentences = merged.runs, merged.refs, merged.sentences > 0
     contents: dict[str, bytes | Writer] = {
-        "talks.ttl": lambda out: write_turtle(out, context, runs, refs, bool(talks))
+        "talks.ttl": lambda out: write_turtle(out, context, runs, refs, bool(talks), sentences)
     }
     if settings.keep_links:
         contents.update(_views(to_graph(grown, talks, merged.links, base, find_claims(talks))))

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.claims import Claim
 from kg.errors import ValidationError
-from kg.extract import Link
+from kg.extract import Link, Mention
 from kg.ontology import (
     DEFAULT_BASE,
+    ITSRDF,
     KG,
     KINDS,
+    NIF,
     PROV,
     SCHEMA,
     Gazetteer,
@@ -41,6 +45,87 @@ def talk_iri(base: str, talk: Talk) -> URIRef:
     return URIRef(f"{base}talk/{slug(talk.event)}/{slug(talk.title)}")
 
 
+@dataclass(frozen=True, order=True)
+class Sentence:
+    """A sentence with evidence in it, stored once: a nif:Context (`iri`) whose text is `text`,
+    at `start` of the talk's `field`."""
+
+    iri: str
+    field: str
+    start: int
+    text: str
+
+
+@dataclass(frozen=True, order=True)
+class Phrase:
+    """One place of a talk's text that names a linked entity (a nif:Phrase, a blank node under
+    kg:evidence): `begin`:`end` of `sentence`, supporting the talk's `links` to `entity`."""
+
+    node: str  # the blank node's id
+    entity: str
+    links: tuple[str, ...]
+    sentence: Sentence
+    begin: int
+    end: int
+    words: str
+    method: str
+    confidence: str  # an xsd:decimal's lexical form
+
+
+def evidence_of(base: str, talk: Talk, items: Iterable[Link]) -> list[Phrase]:
+    """The evidence of a talk's links: one phrase per place and entity (the links it supports
+    merged), each pointing into its sentence. Sorted by blank node id, as a graph sorts them."""
+    subject = str(talk_iri(base, talk))
+    texts = {"title": talk.title, "summary": talk.summary}
+    found: dict[tuple[str, int, int, str], tuple[Mention, list[str]]] = {}
+    for item in items:
+        entity = base + item.entity
+        link = KG.presentedBy if item.role == "presenter" else KINDS[item.role][1]
+        for mention in item.evidence:
+            key = (mention.field, mention.start, mention.end, entity)
+            first, links = found.setdefault(key, (mention, []))
+            links.append(str(link))
+            if mention < first:
+                found[key] = (mention, links)
+    phrases = []
+    for (field, start, end, entity), (mention, links) in found.items():
+        offset, sentence = (
+            _sentence_start(texts[field], mention.sentence, start, end),
+            mention.sentence,
+        )
+        if offset < 0:  # no sentence around the words: they are their own context
+            offset, sentence = start, mention.text
+        digest = _digest(subject, field, str(offset), str(len(sentence)))
+        phrases.append(
+            Phrase(
+                node="e" + _digest(subject, field, str(start), str(end), entity),
+                entity=entity,
+                links=tuple(sorted(set(links))),
+                sentence=Sentence(f"{base}sentence/{digest}", field, offset, sentence),
+                begin=start - offset,
+                end=end - offset,
+                words=mention.text,
+                method=mention.method,
+                confidence=repr(round(float(mention.confidence), 3)),
+            )
+        )
+    return sorted(phrases)
+
+
+def _sentence_start(text: str, sentence: str, start: int, end: int) -> int:
+    """Where `sentence`, a piece of `text` around `start`:`end`, begins in it; -1 if nowhere."""
+    offset = text.find(sentence, max(0, end - len(sentence)))
+    while 0 <= offset <= start:
+        if end <= offset + len(sentence):
+            return offset
+        offset = text.find(sentence, offset + 1)
+    return -1
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
 def to_graph(
     gazetteer: Gazetteer,
     talks: Iterable[Talk],
@@ -58,9 +143,12 @@ def to_graph(
     for talk in talks:
         subject = talk_iri(base, talk)
         _add_talk(graph, gazetteer, talk, subject, base)
-        for item in links_of.get((talk.source, talk.line), []):
+        items = links_of.get((talk.source, talk.line), [])
+        for item in items:
             linked.add(item.entity)
             _add_link(graph, subject, item, base)
+        for phrase in evidence_of(base, talk, items):
+            _add_phrase(graph, subject, phrase)
         for claim in claims_of.get((talk.source, talk.line), []):
             _add_claim(graph, subject, claim)
     _add_entities(graph, gazetteer, linked, base)
@@ -73,7 +161,9 @@ def bind_prefixes(graph: Graph, base: str) -> None:
     graph.bind("prov", PROV)
     graph.bind("schema", SCHEMA)
     graph.bind("owl", OWL)
-    for segment in ("talk", "event", "track", "source", *KINDS):
+    graph.bind("nif", NIF._NS)
+    graph.bind("itsrdf", ITSRDF._NS)
+    for segment in ("talk", "event", "track", "source", "sentence", *KINDS):
         graph.bind(segment.replace("-", ""), f"{base}{segment}/")
 
 
@@ -127,20 +217,25 @@ def _add_link(graph: Graph, subject: URIRef, item: Link, base: str) -> None:
     properties = properties or [KINDS[item.role][1]]
     for predicate in properties:
         graph.add((subject, predicate, entity))
-    for mention in item.evidence:
-        node = URIRef(
-            f"{subject}/evidence/{mention.field}-{mention.start}-{mention.end}-{item.role}"
-        )
-        graph.add((subject, KG.evidence, node))
-        graph.add((node, RDF.type, KG.Evidence))
-        graph.add((node, KG.entity, entity))
-        graph.add((node, KG.link, properties[0]))
-        graph.add((node, KG.field, Literal(mention.field)))
-        graph.add((node, KG.start, Literal(mention.start)))
-        graph.add((node, KG.end, Literal(mention.end)))
-        graph.add((node, KG.matchedText, Literal(mention.text)))
-        graph.add((node, KG.sentence, Literal(mention.sentence)))
-        graph.add((node, KG.gazetteerLabel, Literal(mention.label)))
+
+
+def _add_phrase(graph: Graph, subject: URIRef, phrase: Phrase) -> None:
+    node, sentence = BNode(phrase.node), URIRef(phrase.sentence.iri)
+    graph.add((subject, KG.evidence, node))
+    graph.add((node, RDF.type, NIF.Phrase))
+    graph.add((node, ITSRDF.taIdentRef, URIRef(phrase.entity)))
+    for link in phrase.links:
+        graph.add((node, KG.link, URIRef(link)))
+    graph.add((node, NIF.referenceContext, sentence))
+    graph.add((node, NIF.beginIndex, Literal(phrase.begin)))
+    graph.add((node, NIF.endIndex, Literal(phrase.end)))
+    graph.add((node, NIF.anchorOf, Literal(phrase.words)))
+    graph.add((node, KG.method, Literal(phrase.method)))
+    graph.add((node, KG.confidence, Literal(Decimal(phrase.confidence))))
+    graph.add((sentence, RDF.type, NIF.Context))
+    graph.add((sentence, NIF.isString, Literal(phrase.sentence.text)))
+    graph.add((sentence, KG.field, Literal(phrase.sentence.field)))
+    graph.add((sentence, KG.start, Literal(phrase.sentence.start)))
 
 
 def _add_claim(graph: Graph, subject: URIRef, claim: Claim) -> None:
@@ -187,12 +282,69 @@ def _add_entities(graph: Graph, gazetteer: Gazetteer, keys: set[str], base: str)
                 label,
             )
         graph.add((subject, RDFS.label, Literal(label, lang=language(label))))
+        if entity.found_by != "gazetteer":
+            graph.add((subject, KG.foundBy, Literal(entity.found_by)))
 
 
 def _rebase(value: Node, base: str) -> Node:
     if isinstance(value, URIRef) and str(value).startswith(DEFAULT_BASE):
         return URIRef(base + str(value)[len(DEFAULT_BASE) :])
     return value
+
+
+@dataclass(frozen=True, order=True)
+class EvidenceRow:
+    """One piece of evidence read back from an export: the words `start`:`end` of a talk's
+    `field` (`sentence_start`:... of it is `sentence`) name `entity`, supporting `link`."""
+
+    talk: str
+    entity: str
+    link: str
+    field: str
+    start: int
+    end: int
+    words: str
+    sentence: str
+    sentence_start: int
+    method: str
+    confidence: float
+
+
+def evidence(graph: Graph, talk: Node | None = None) -> list[EvidenceRow]:
+    """Every piece of evidence of an export (of one `talk`, if given), a row per link it
+    supports, sorted. The one reader of the evidence model, for views and tools."""
+    if talk is None:
+        pairs: Iterable[tuple[Node, Node]] = graph.subject_objects(KG.evidence)
+    else:
+        pairs = ((talk, node) for node in graph.objects(talk, KG.evidence))
+    rows = []
+    for subject, node in pairs:
+        context = graph.value(node, NIF.referenceContext)
+        values = (
+            graph.value(node, NIF.beginIndex),
+            graph.value(node, NIF.endIndex),
+            graph.value(context, KG.start) if context is not None else None,
+        )
+        if not all(isinstance(v, Literal) and str(v).isdigit() for v in values):
+            continue  # not evidence of this model
+        begin, end, offset = (int(str(v)) for v in values)
+        for link in graph.objects(node, KG.link):
+            rows.append(
+                EvidenceRow(
+                    talk=str(subject),
+                    entity=str(graph.value(node, ITSRDF.taIdentRef) or ""),
+                    link=str(link),
+                    field=str(graph.value(context, KG.field) or ""),
+                    start=offset + begin,
+                    end=offset + end,
+                    words=str(graph.value(node, NIF.anchorOf) or ""),
+                    sentence=str(graph.value(context, NIF.isString) or ""),
+                    sentence_start=offset,
+                    method=str(graph.value(node, KG.method) or ""),
+                    confidence=float(str(graph.value(node, KG.confidence) or "nan")),
+                )
+            )
+    return sorted(rows)
 
 
 def serialize(graph: Graph) -> bytes:

@@ -27,10 +27,19 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, URIRef
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from kg.claims import Claim
-from kg.extract import Link, Mention
-from kg.ontology import KG, KINDS, PROV, Gazetteer, slug, track_key
-from kg.rdf import PART_PROPERTY, bind_prefixes, language, talk_iri, to_graph
-from kg.shacl import Report, check, verbatim_paths
+from kg.extract import Link
+from kg.ontology import ITSRDF, KG, KINDS, NIF, PROV, Gazetteer, slug, track_key
+from kg.rdf import (
+    PART_PROPERTY,
+    Phrase,
+    Sentence,
+    bind_prefixes,
+    evidence_of,
+    language,
+    talk_iri,
+    to_graph,
+)
+from kg.shacl import Report, check
 from kg.table import Talk, by_talk
 
 TYPE, LABEL = str(RDF.type), str(RDFS.label)
@@ -77,6 +86,7 @@ class Chunk:
     roles: set[tuple[str, str]] = field(default_factory=set)  # (link role, entity key)
     links: int = 0
     triples: int = 0
+    sentences: int = 0
     report: Report = field(default_factory=Report)  # its SHACL check (kg.shacl)
 
 
@@ -88,7 +98,6 @@ class Renderer:
         graph = Graph()
         bind_prefixes(graph, base)
         self._serializer = TurtleSerializer(graph)
-        self._verbatim = verbatim_paths()
         self._names: dict[str, str] = {}
         talks = f"{base}talk/"
         # Talk and evidence IRIs ({base}talk/event/title...) have no prefixed name unless some
@@ -100,16 +109,7 @@ class Renderer:
             str(p): ("a" if p == RDF.type else self._serializer.get_pname(p) or p.n3())
             for p in VERBS
         }
-        fields = sorted(EVIDENCE_FIELDS, key=lambda name: V[name])
-        self._evidence = (
-            "\n{node} a "
-            + self.name(EVIDENCE)
-            + " ;\n    "
-            + " ;\n    ".join(
-                f"{self._verbs[V[name]]} {{{EVIDENCE_FIELDS[name]}}}" for name in fields
-            )
-            + " .\n"
-        )
+        self._phrases: dict[str, Subject] = {}  # the evidence of the talk being rendered
 
     def name(self, iri: str) -> str:
         """An IRI in object position: a prefixed name where rdflib writes one."""
@@ -121,9 +121,11 @@ class Renderer:
         return text
 
     def node(self, iri: str) -> str:
-        """A talk or evidence IRI (one of many, so not cached)."""
-        if self._full_iris:
-            return f"<{iri}>"
+        """A talk or claim IRI (one of many, so not cached)."""
+        return f"<{iri}>" if self._full_iris else self.pname(iri)
+
+    def pname(self, iri: str) -> str:
+        """An IRI as rdflib writes it, not cached (a sentence IRI is one of many)."""
         node = URIRef(iri)
         return self._serializer.get_pname(node, gen_prefix=False) or node.n3()
 
@@ -136,91 +138,46 @@ class Renderer:
         blocks: list[tuple[int, str, bytes]] = []  # (times referenced, subject IRI, Turtle text)
         refs = chunk.refs
         checked: dict[str, Subject] = {}
-        # Evidence nodes of one mention all have the same form: of those that agree in the values
-        # the shapes look at (kg.shacl.verbatim_paths), the first is checked for all.
-        representatives: dict[tuple[str, ...], str] = {}
-        aliases: dict[str, str] = {}
-        left_out: list[tuple[str, str, str, Mention]] = []
         for talk in talks:
             items = links_of.get((talk.source, talk.line), [])
             chunk.links += len(items)
             chunk.roles.update((item.role, item.entity) for item in items)
-            subject, own, evidence = self._talk(talk, items)
+            subject, own, sentences = self._talk(talk, items)
             nodes = self._claims(subject, own, claims_of.get((talk.source, talk.line), []))
             blocks.append((0, subject, self._block(subject, own)))
             checked[subject] = own
             for properties in own.values():
                 chunk.triples += len(properties)
-                refs.update(
-                    key[1]
-                    for key in properties
-                    if key[0] == 0 and key[1] not in evidence and key[1] not in nodes
-                )
+                refs.update(key[1] for key in properties if key[0] == 0 and key[1] not in nodes)
             for node, described in nodes.items():
                 blocks.append((1, node, self._block(node, described)))
                 checked[node] = described
                 chunk.triples += sum(len(values) for values in described.values())
                 refs[CLAIM] += 1
-            for node, found in evidence.items():
-                if len(found) == 1:
-                    entity, predicate, mention = found[0]
-                    text = self._evidence.format(
-                        node=self.node(node),
-                        end=mention.end,
-                        entity=self.name(entity),
-                        field=quote(mention.field),
-                        label=quote(mention.label),
-                        link=self.name(predicate),
-                        text=quote(mention.text),
-                        sentence=quote(mention.sentence),
-                        start=mention.start,
-                    )
-                    blocks.append((1, node, text.encode("utf-8", "replace")))
-                    chunk.triples += 9
-                    refs[EVIDENCE] += 1
-                    refs[entity] += 1
-                    refs[predicate] += 1
-                    facets = self._facets(entity, predicate, mention)
-                    representative = representatives.setdefault(facets, node)
-                    if representative == node:
-                        checked[node] = _evidence_subject(entity, predicate, mention)
-                    else:
-                        aliases[node] = representative
-                        left_out.append((node, entity, predicate, mention))
-                else:  # the same node twice: merge its triples, as a graph would
-                    merged = self._merged(found)
-                    blocks.append((1, node, self._block(node, merged)))
-                    checked[node] = merged
-                    for properties in merged.values():
-                        chunk.triples += len(properties)
+            for phrase in own.get(V["evidence"], {}):
+                described = self._phrases[phrase[1]]
+                checked[phrase[1]] = described
+                for predicate, properties in described.items():
+                    chunk.triples += len(properties)
+                    if predicate != V["referenceContext"]:  # sentences are blocks of their own
                         refs.update(key[1] for key in properties if key[0] == 0)
+            for iri, (count, described) in sentences.items():
+                blocks.append((count, iri, self._block(iri, described, self.pname(iri))))
+                checked[iri] = described
+                chunk.triples += 4
+                chunk.sentences += 1
+                refs[CONTEXT] += 1
+            self._phrases.clear()
         blocks.sort()
         chunk.data = Runs.encode(blocks)
-        chunk.report = check(checked, aliases=aliases)  # type: ignore[arg-type]
-        if chunk.report.problems:  # name every node at fault, with its own values
-            for node, entity, predicate, mention in left_out:
-                checked[node] = _evidence_subject(entity, predicate, mention)
-            chunk.report = check(checked)  # type: ignore[arg-type]
+        chunk.report = check(checked)  # type: ignore[arg-type]
         return chunk
-
-    def _facets(self, entity: str, predicate: str, mention: Mention) -> tuple[str, ...]:
-        """The values of an evidence node that the shapes look at (others: only their kind)."""
-        verbatim = self._verbatim
-        return (
-            entity if V["entity"] in verbatim else "",
-            predicate if V["link"] in verbatim else "",
-            mention.field if V["field"] in verbatim else "",
-            mention.text if V["matchedText"] in verbatim else "",
-            mention.sentence if V["sentence"] in verbatim else "",
-            mention.label if V["gazetteerLabel"] in verbatim else "",
-            str(mention.start) if V["start"] in verbatim else "",
-            str(mention.end) if V["end"] in verbatim else "",
-        )
 
     def _talk(
         self, talk: Talk, items: list[Link]
-    ) -> tuple[str, Subject, dict[str, list[tuple[str, str, Mention]]]]:
-        """The triples of one talk, as `kg.rdf.to_graph` makes them, and its evidence nodes."""
+    ) -> tuple[str, Subject, dict[str, tuple[int, Subject]]]:
+        """The triples of one talk, as `kg.rdf.to_graph` makes them, its evidence written inside
+        it (kept in `_phrases` for the check), and its sentences with their times referenced."""
         base, name = self.base, self.name
         subject = str(talk_iri(base, talk))
         own: Subject = {}
@@ -248,19 +205,45 @@ class Renderer:
                     add(
                         str(PART_PROPERTY.get(label, KG.description)), literal(text, language(text))
                     )
-        evidence: dict[str, list[tuple[str, str, Mention]]] = {}
         for item in items:
             entity = base + item.entity
             predicates = PRESENTER if item.role == "presenter" else (str(KINDS[item.role][1]),)
             for predicate in predicates:
                 add(predicate, iri(entity))
-            for mention in item.evidence:
-                node = (
-                    f"{subject}/evidence/{mention.field}-{mention.start}-{mention.end}-{item.role}"
-                )
-                add(V["evidence"], ((0, node), self.node(node)))
-                evidence.setdefault(node, []).append((entity, predicates[0], mention))
-        return subject, own, evidence
+        sentences: dict[str, tuple[int, Subject]] = {}
+        for phrase in evidence_of(base, talk, items):
+            sentence = phrase.sentence
+            count, _ = sentences.get(sentence.iri, (0, {}))
+            sentences[sentence.iri] = (count + 1, self._sentence(sentence))
+            described = self._phrase(phrase)
+            self._phrases[phrase.node] = described
+            add(V["evidence"], ((3, phrase.node), self._nested(described)))
+        return subject, own, sentences
+
+    def _phrase(self, phrase: Phrase) -> Subject:
+        """An evidence node's triples (kg.rdf._add_phrase)."""
+        name = self.name
+        described: Subject = {
+            TYPE: {(0, PHRASE): name(PHRASE)},
+            V["taIdentRef"]: {(0, phrase.entity): name(phrase.entity)},
+            V["link"]: {(0, link): name(link) for link in phrase.links},
+            V["referenceContext"]: {(0, phrase.sentence.iri): self.pname(phrase.sentence.iri)},
+            V["beginIndex"]: {(2, str(phrase.begin), INTEGER): str(phrase.begin)},
+            V["endIndex"]: {(2, str(phrase.end), INTEGER): str(phrase.end)},
+            V["anchorOf"]: dict([literal(phrase.words)]),
+            V["method"]: dict([literal(phrase.method)]),
+            V["confidence"]: dict([decimal(phrase.confidence)]),
+        }
+        return described
+
+    def _sentence(self, sentence: Sentence) -> Subject:
+        """A sentence's triples (kg.rdf._add_phrase)."""
+        return {
+            TYPE: {(0, CONTEXT): self.name(CONTEXT)},
+            V["isString"]: dict([literal(sentence.text)]),
+            V["field"]: dict([literal(sentence.field)]),
+            V["start"]: {(2, str(sentence.start), INTEGER): str(sentence.start)},
+        }
 
     def _claims(self, subject: str, own: Subject, claims: list[Claim]) -> dict[str, Subject]:
         """The claim nodes of a talk, as `kg.rdf._add_claim` makes them; links them from `own`."""
@@ -286,24 +269,7 @@ class Renderer:
                 properties.setdefault(predicate, {})[key] = text
         return nodes
 
-    def _merged(self, found: list[tuple[str, str, Mention]]) -> Subject:
-        merged: Subject = {}
-        for entity, predicate, mention in found:
-            for key, item in (
-                (TYPE, ((0, EVIDENCE), self.name(EVIDENCE))),
-                (V["entity"], ((0, entity), self.name(entity))),
-                (V["link"], ((0, predicate), self.name(predicate))),
-                (V["field"], literal(mention.field)),
-                (V["start"], ((2, str(mention.start), INTEGER), str(mention.start))),
-                (V["end"], ((2, str(mention.end), INTEGER), str(mention.end))),
-                (V["matchedText"], literal(mention.text)),
-                (V["sentence"], literal(mention.sentence)),
-                (V["gazetteerLabel"], literal(mention.label)),
-            ):
-                merged.setdefault(key, {})[item[0]] = item[1]
-        return merged
-
-    def _block(self, iri: str, properties: Subject) -> bytes:
+    def _block(self, iri: str, properties: Subject, name: str | None = None) -> bytes:
         lines = []
         for predicate in sorted(properties, key=_predicate_order):
             objects = properties[predicate]
@@ -311,42 +277,38 @@ class Renderer:
                 [objects[key] for key in sorted(objects)] if len(objects) > 1 else objects.values()
             )
             lines.append(f"{self._verbs[predicate]} " + ",\n        ".join(texts))
-        text = f"\n{self.node(iri)} " + " ;\n    ".join(lines) + " .\n"
+        text = f"\n{name or self.node(iri)} " + " ;\n    ".join(lines) + " .\n"
         return text.encode("utf-8", "replace")
+
+    def _nested(self, properties: Subject) -> str:
+        """A blank node referenced once, written inside its subject as rdflib writes it."""
+        lines = []
+        for predicate in sorted(properties, key=_predicate_order):
+            objects = properties[predicate]
+            texts = [objects[key] for key in sorted(objects)]
+            lines.append(f"{self._verbs[predicate]} " + ",\n                ".join(texts))
+        return "[ " + " ;\n            ".join(lines) + " ]"
 
 
 NAMES = (
     "track", "event", "keynote", "summary", "description", "conclusion", "summaryMissing",
     "sourceFile", "sourceLine", "hasSpeaker", "presentedBy", "mentionsOrganization",
     "mentionsRayLibrary", "mentionsTechnique", "mentionsHardware", "mentionsSoftware",
-    "mentionsModel", "evidence", "entity", "link", "field", "start", "end", "matchedText",
-    "sentence", "gazetteerLabel", "claim", "value", "maxValue", "unit", "statement",
+    "mentionsModel", "evidence", "link", "method", "confidence", "field", "start", "end",
+    "matchedText", "sentence", "claim", "value", "maxValue", "unit", "statement",
 )  # fmt: skip
-V = {name: str(getattr(KG, name)) for name in NAMES}
-VERBS = (RDF.type, RDFS.label, PROV.wasDerivedFrom, *(URIRef(V[name]) for name in NAMES))
-TALK, EVIDENCE, CLAIM = str(KG.Talk), str(KG.Evidence), str(KG.Claim)
+NIF_NAMES = ("isString", "referenceContext", "beginIndex", "endIndex", "anchorOf")
+V = {
+    **{name: str(getattr(KG, name)) for name in NAMES},
+    **{name: str(getattr(NIF, name)) for name in NIF_NAMES},
+    "taIdentRef": str(ITSRDF.taIdentRef),
+}
+VERBS = (RDF.type, RDFS.label, PROV.wasDerivedFrom, *(URIRef(iri) for iri in V.values()))
+TALK, CLAIM = str(KG.Talk), str(KG.Claim)
+PHRASE, CONTEXT = str(NIF.Phrase), str(NIF.Context)
+EVIDENCE_VERBS = frozenset(V[name] for name in (*NIF_NAMES, "taIdentRef"))
 DERIVED = str(PROV.wasDerivedFrom)
 PRESENTER = (V["presentedBy"], V["mentionsOrganization"])
-# An evidence node's predicates after rdf:type, in IRI order as rdflib writes them.
-EVIDENCE_FIELDS = {
-    "end": "end", "entity": "entity", "field": "field", "gazetteerLabel": "label",
-    "link": "link", "matchedText": "text", "sentence": "sentence", "start": "start",
-}  # fmt: skip
-
-
-def _evidence_subject(entity: str, predicate: str, mention: Mention) -> Subject:
-    """An evidence node of one mention, as kg.shacl reads it (see `Renderer._talk`)."""
-    return {
-        TYPE: {(0, EVIDENCE): ""},
-        V["entity"]: {(0, entity): ""},
-        V["link"]: {(0, predicate): ""},
-        V["field"]: {(1, "", mention.field): ""},
-        V["start"]: {(2, str(mention.start), INTEGER): ""},
-        V["end"]: {(2, str(mention.end), INTEGER): ""},
-        V["matchedText"]: {(1, "", mention.text): ""},
-        V["sentence"]: {(1, "", mention.sentence): ""},
-        V["gazetteerLabel"]: {(1, "", mention.label): ""},
-    }
 
 
 def _predicate_order(predicate: str) -> tuple[int, str]:
@@ -415,10 +377,16 @@ class _ContextSerializer(TurtleSerializer):
 
 
 def write_turtle(
-    out: IO[bytes], context: Graph, runs: Runs, refs: Counter[str], talks: bool = True
+    out: IO[bytes],
+    context: Graph,
+    runs: Runs,
+    refs: Counter[str],
+    talks: bool = True,
+    sentences: bool = True,
 ) -> None:
     """Write the context graph and the chunks' blocks (from `runs`) as one Turtle document,
-    in rdflib's order; `refs` counts the chunks' references to context IRIs."""
+    in rdflib's order; `refs` counts the chunks' references to context IRIs; `sentences`: the
+    blocks hold some (their prefix is then in use)."""
     serializer = _ContextSerializer(context)
     serializer.reset()
     serializer.preprocess()
@@ -428,9 +396,12 @@ def write_turtle(
         serializer.get_pname(node, gen_prefix=False)
     if talks:
         for verb in VERBS:
-            if verb != RDF.type:
+            if verb != RDF.type and (sentences or str(verb) not in EVIDENCE_VERBS):
                 serializer.get_pname(verb)
         serializer.get_pname(XSD.integer, gen_prefix=False)
+    if sentences:
+        prefix = dict(context.namespaces())["sentence"]
+        serializer.get_pname(URIRef(f"{prefix}0"), gen_prefix=False)
     ordered = serializer.orderSubjects()
     header = io.BytesIO()
     serializer.stream = header

@@ -275,10 +275,11 @@ def test_check_stale_exits_1_and_shows_talks_and_links(previous: dict[str, bytes
         '  ~ talk "Serving at Zyxcorp": kg:summary',
         '  + link "Qwopflow Inside" kg:mentionsSoftware "Qwopflow"',
         '  - link "Serving at Zyxcorp" kg:mentionsSoftware "Qwopflow"',
-        # -10: the Qwopflow evidence node (9 triples) and the old sentence of the Zyxcorp
-        # evidence; +15: new evidence (9), new sentence, the track Ray Data (type, inScheme, two
-        # prefLabels, label).
-        "  other triples: +15 -10 (entities, evidence, vocabulary)",
+        # -22: the summary's phrases of Zyxcorp and Qwopflow (9 triples each) and their
+        # sentence (4); +31: Zyxcorp's phrase in the new sentence (9) and that sentence (4), the
+        # new talk's phrase of Qwopflow (9) and its title as a sentence (4), the track Ray Data
+        # (type, inScheme, two prefLabels, label).
+        "  other triples: +31 -22 (entities, evidence, vocabulary)",
         "out/graph.html: stale",
         "out/graph.graphml: stale",
         "stale: run kg build with the same options to update the outputs",

@@ -11,7 +11,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from kg import pipeline
 from kg.claims import find_claims
 from kg.cli import main
-from kg.ontology import KG, read_ontology
+from kg.ontology import KG, NIF, read_ontology
 from kg.pipeline import analyse
 from kg.rdf import to_graph
 from kg.shacl import check, graph_subjects
@@ -31,7 +31,11 @@ def first_talk(graph: Graph) -> URIRef:
 
 
 def first_evidence(graph: Graph) -> URIRef:
-    return sorted(graph.subjects(RDF.type, KG.Evidence))[0]  # type: ignore[return-value]
+    return sorted(graph.subjects(RDF.type, NIF.Phrase))[0]  # type: ignore[return-value]
+
+
+def first_sentence(graph: Graph) -> URIRef:
+    return sorted(graph.subjects(RDF.type, NIF.Context))[0]  # type: ignore[return-value]
 
 
 def drop_label(g: Graph) -> None:
@@ -49,7 +53,7 @@ def line_as_text(g: Graph) -> None:
 
 
 def unknown_field(g: Graph) -> None:
-    node = first_evidence(g)
+    node = first_sentence(g)
     g.remove((node, KG.field, None))
     g.add((node, KG.field, Literal("body")))
 
@@ -72,8 +76,17 @@ def two_english_labels(g: Graph) -> None:
 
 def start_as_decimal(g: Graph) -> None:
     node = first_evidence(g)
-    g.remove((node, KG.start, None))
-    g.add((node, KG.start, Literal("3.0", datatype=XSD.decimal)))
+    g.remove((node, NIF.beginIndex, None))
+    g.add((node, NIF.beginIndex, Literal("3.0", datatype=XSD.decimal)))
+
+
+def unknown_method(g: Graph) -> None:
+    node = first_evidence(g)
+    g.set((node, KG.method, Literal("guess")))
+
+
+def evidence_without_sentence(g: Graph) -> None:
+    g.remove((first_evidence(g), NIF.referenceContext, None))
 
 
 def literal_broader(g: Graph) -> None:
@@ -104,7 +117,8 @@ def two_entity_labels(g: Graph) -> None:
 
 MUTATIONS = [
     drop_label, second_label, line_as_text, unknown_field, untyped_speaker, wrong_class,
-    french_label, two_english_labels, start_as_decimal, literal_broader, value_as_text,
+    french_label, two_english_labels, start_as_decimal, unknown_method, evidence_without_sentence,
+    literal_broader, value_as_text,
     claim_without_unit, claim_of_a_talk_is_evidence, two_entity_labels,
 ]  # fmt: skip
 
@@ -161,7 +175,7 @@ def test_a_big_build_fails_the_chunked_check_with_exit_1(write_table, tmp_path, 
 
 @pytest.fixture
 def strict_shapes(monkeypatch):
-    """shapes.ttl with evidence allowed in summaries only: every title's evidence breaks it."""
+    """shapes.ttl with sentences allowed in summaries only: every title's sentence breaks it."""
     import kg.shacl
 
     text = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
@@ -184,9 +198,8 @@ def strict_shapes(monkeypatch):
     kg.shacl.verbatim_paths.cache_clear()
 
 
-def test_chunks_name_every_failing_evidence_node_as_pyshacl_does(seed_graph, strict_shapes):
-    """The renderer checks one evidence node for all that look alike to the shapes; when that one
-    fails, every node is checked, so the report names the same nodes as pySHACL."""
+def test_chunks_name_every_failing_sentence_as_pyshacl_does(seed_graph, strict_shapes):
+    """Checked chunk by chunk, the report names the same nodes as pySHACL's."""
     from kg.engine import Settings, chunked, process
 
     conforms, report, _ = validate(seed_graph, shacl_graph=strict_shapes, inference="none")

@@ -9,7 +9,7 @@ import pytest
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 from kg.errors import ValidationError
-from kg.ontology import KG
+from kg.ontology import KG, NIF
 from kg.pipeline import build
 from kg.rdf import validate
 
@@ -99,5 +99,6 @@ def test_talk_without_track_fails(graph: Graph) -> None:
 
 def test_evidence_from_an_unknown_field_fails(graph: Graph) -> None:
     evidence = next(graph.objects(TALK, KG.evidence))
-    graph.set((evidence, KG.field, Literal("abstract")))
+    sentence = graph.value(evidence, NIF.referenceContext)
+    graph.set((sentence, KG.field, Literal("abstract")))
     assert 'Value Literal("abstract") not in list' in report(graph)
