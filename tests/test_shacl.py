@@ -8,7 +8,7 @@ from conftest import ROOT, TALKS
 from pyshacl import validate
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
-from kg import pipeline
+from kg import engine
 from kg.claims import find_claims
 from kg.cli import main
 from kg.ontology import KG, NIF, read_ontology
@@ -149,7 +149,7 @@ def test_both_find_the_same_focus_nodes(seed_graph, mutate):
     assert our_focus(graph) == expected
 
 
-def test_a_big_build_fails_the_chunked_check_with_exit_1(write_table, tmp_path, monkeypatch):
+def test_a_violation_reads_the_same_in_one_chunk_and_in_many(write_table, tmp_path, monkeypatch):
     # An affiliation to something that is not an organization breaks PersonShape.
     extra = tmp_path / "extra.ttl"
     extra.write_text(
@@ -160,17 +160,31 @@ def test_a_big_build_fails_the_chunked_check_with_exit_1(write_table, tmp_path, 
     )
     table = write_table(
         r"| Ray Data | Talk by Jane Roe \| Ray Summit 2025 | 本视频由Jane Roe分享 GPU |" "\n"
+        r"| Ray Data | Another talk \| Ray Summit 2025 | 本视频由Jane Roe分享 TPU |" "\n"
     )
-    for small in (500, 0):  # pySHACL, then the chunked check
-        monkeypatch.setattr(pipeline, "SMALL_BUILD", small)
-        out = tmp_path / f"out-{small}"
+    outputs = []
+    for size in (500, 1):  # one chunk, then a chunk per talk
+        monkeypatch.setattr(engine, "CHUNK_TALKS", size)
+        out = tmp_path / f"out-{size}"
         result = CliRunner().invoke(
             main,
             ["build", "--input", str(table), "--gazetteer", str(extra), "--output-dir", str(out)],
         )
         assert result.exit_code == 1, result.output
-        assert "gpu" in result.output and "Organization" in result.output
         assert not out.exists() or not (out / "talks.ttl").exists()
+        outputs.append(result.output)
+    assert outputs[0] == outputs[1]
+    # Jane Roe's affiliation is not an organization, and so neither is the presenter of her talks.
+    id, vocab = "https://example.org/kg/id/", "https://example.org/kg/vocab#"
+    gpu = f"{id}hardware/gpu is not an instance of {vocab}Organization"
+    assert outputs[0].splitlines()[1:] == [
+        f"{id}person/jane-roe {vocab}affiliation: {gpu} (shape https://example.org/kg/shapes#PersonShape)",
+        *(
+            f"{id}talk/ray-summit-2025/{talk} {vocab}{link}: {gpu}"
+            for talk in ("another-talk", "talk-by-jane-roe")
+            for link in ("mentionsOrganization", "presentedBy")
+        ),
+    ]
 
 
 @pytest.fixture
