@@ -159,8 +159,10 @@ def test_a_violation_reads_the_same_in_one_chunk_and_in_many(write_table, tmp_pa
         encoding="utf-8",
     )
     table = write_table(
-        r"| Ray Data | Talk by Jane Roe \| Ray Summit 2025 | 本视频由Jane Roe分享 GPU |" "\n"
-        r"| Ray Data | Another talk \| Ray Summit 2025 | 本视频由Jane Roe分享 TPU |" "\n"
+        r"| Ray Data | Talk by Jane Roe \| Ray Summit 2025 | 本视频由Jane Roe分享 GPU |"
+        "\n"
+        r"| Ray Data | Another talk \| Ray Summit 2025 | 本视频由Jane Roe分享 TPU |"
+        "\n"
     )
     outputs = []
     for size in (500, 1):  # one chunk, then a chunk per talk
