@@ -8,6 +8,7 @@ written by kg.turtle and checked by kg.shacl, and the chunks are merged into one
 
 from __future__ import annotations
 
+import hashlib
 import io
 import tempfile
 import time
@@ -15,12 +16,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from kg.claims import find_claims
 from kg.engine import Analysis, Settings, find_links
 from kg.errors import ValidationError
 from kg.extract import build_nlp
-from kg.inputs import read_talks
+from kg.fingerprints import RECORD, Hashing, options, record, sources
+from kg.inputs import input_files, read_talks
 from kg.ontology import DEFAULT_BASE, Gazetteer, load_gazetteer
 from kg.outputs import Writer, write_atomically
 from kg.rdf import context_graph, report, to_graph
@@ -83,12 +86,14 @@ def build(
     `engine` ("local", "ray") say where the chunks run; the bytes are the same wherever.
     """
     started = time.perf_counter()
+    made_from = sources(input_files(inputs), gazetteers, options(base, event, html))
     talks = read_talks(inputs, event)
     gazetteer = load_gazetteer(gazetteers)
     views = len(talks) <= SMALL_BUILD if html is None else html
     with tempfile.TemporaryDirectory(prefix="kg-build-") as spill:
         settings = Settings(gazetteers, base, keep_links=views)
         made = _make(settings, gazetteer, talks, Path(spill), jobs, engine, progress)
+        made = _recorded(made, made_from)
         if write:
             written = write_atomically(output_dir, made.contents)
             for name in VIEWS if not views else ():  # an older view would show another graph
@@ -155,6 +160,31 @@ def _make(
         candidates=sum(1 for _, name in merged.candidates if normalize(name) not in known),
         entities=_kinds(grown, {key for _, key in merged.roles}),
     )
+
+
+def _recorded(made: Made, made_from: dict[str, object]) -> Made:
+    """`made` with the record of what it was made from (kg.fingerprints), written last."""
+    hashes: dict[str, str] = {}
+
+    def hashed(name: str, data: bytes | Writer) -> bytes | Writer:
+        if isinstance(data, bytes):
+            hashes[name] = hashlib.sha256(data).hexdigest()
+            return data
+
+        def write(out: IO[bytes]) -> None:
+            stream = Hashing(out)
+            data(stream)  # type: ignore[arg-type]
+            hashes[name] = stream.hash.hexdigest()
+
+        return write
+
+    contents = {name: hashed(name, data) for name, data in made.contents.items()}
+
+    def write_record(out: IO[bytes]) -> None:
+        out.write(record(made_from, [(name, hashes[name]) for name in made.contents]))
+
+    contents[RECORD] = write_record
+    return Made(contents, made.links, made.triples, made.candidates, made.entities)
 
 
 def _views(graph: object) -> dict[str, bytes | Writer]:

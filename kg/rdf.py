@@ -7,13 +7,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.claims import Claim
 from kg.errors import ValidationError
-from kg.extract import Link, Mention
 from kg.ontology import (
     DEFAULT_BASE,
     ITSRDF,
@@ -30,6 +29,10 @@ from kg.ontology import (
 )
 from kg.shacl import Value
 from kg.table import Talk, by_talk
+
+if TYPE_CHECKING:  # at run time, kg.rdf needs neither spaCy nor the extractor
+    from kg.claims import Claim
+    from kg.extract import Link, Mention
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # What an exported entity carries over from the gazetteer, and what it pulls in with it.
