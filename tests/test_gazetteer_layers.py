@@ -123,9 +123,35 @@ def test_every_common_word_among_generated_names_has_a_rule(gazetteer, rows):
 # Ambiguous short names and the rule each follows. "curated": the curated core decides;
 # "dropped": no entity has the name; otherwise the entity's matchCase and context words.
 AMBIGUOUS = [
+    # The curated core decides.
     ("Triton", "software/triton-inference-server", "matchCase"),
     ("Dynamo", "software/dynamo", "matchCase"),
     ("Spark", "software/apache-spark", "matchCase"),
+    ("Harbor", "software/harbor", "matchCase"),
+    ("Docker", "software/docker", "matchCase"),
+    # Dropped: the everyday word, or another entity, comes first.
+    ("Ray", None, "dropped: plain Ray is not linked (Ray libraries are)"),
+    ("Python", None, "dropped: programming languages are not tracked"),
+    ("Vector", None, "dropped"),
+    ("Scale", None, "dropped"),
+    ("Coder", None, "dropped"),
+    ("Google Cloud", None, "dropped: a division of Google"),
+    ("Arc", None, "not in any source"),
+    ("Phi", None, "not in a source kept (models.dev makers here exclude Microsoft)"),
+    ("OPT", None, "not in any source"),
+    # Generated, with rules from sources/ambiguous.tsv or the hardware catalogue.
+    ("Volcano", "software/volcano", "matchCase+context"),
+    ("Helm", "software/helm", "matchCase+context"),
+    ("Envoy", "software/envoy", "matchCase+context"),
+    ("Flux", "software/flux", "matchCase+context"),
+    ("Backstage", "software/backstage", "matchCase+context"),
+    ("Jenkins", None, "dropped: a surname too (matchCase+context once context words match)"),
+    ("Vault", "software/vault", "matchCase+context"),
+    ("Elastic", None, "dropped: an adjective too (matchCase+context once context words match)"),
+    ("KAITO", "software/kaito", "matchCase"),
+    ("Gemini", "model/gemini", "matchCase"),
+    ("Gemma", "model/gemma", "matchCase"),
+    ("Microsoft", "organization/microsoft", "matchCase"),
     ("L4", "hardware/l4", "matchCase+context"),
     ("T4", "hardware/t4", "matchCase+context"),
     ("Hopper", "hardware/nvidia-hopper", "matchCase+context"),
@@ -138,7 +164,9 @@ AMBIGUOUS = [
 
 @pytest.mark.parametrize(("name", "key", "rule"), AMBIGUOUS)
 def test_ambiguous_names_follow_their_rule(gazetteer, name, key, rule):
-    owners = [e for e in gazetteer.entities.values() if name in e.labels]
+    owners = [
+        e for e in gazetteer.entities.values() if label_form(name) in map(label_form, e.labels)
+    ]
     if key is None:
         assert owners == [], rule
         return
@@ -207,7 +235,6 @@ def test_links_to_entities_that_are_not_there_are_left_off():
     assert set(merged.graph.objects(subject, SKOS.broader)) == {
         URIRef(DEFAULT_BASE + "hardware/gpu")
     }
-    assert (subject, DCTERMS.source, URIRef("https://example.org/source")) in merged.graph
 
 
 def test_a_graph_rebuilt_from_the_merged_one_keeps_the_generated_entities():
