@@ -142,7 +142,7 @@ main(sys.argv[2:], prog_name="kg")
         ("kg.pipeline.read_talks", 0),  # parsing the table
         ("kg.engine.extract", 0),  # spaCy
         ("kg.shacl.finish", 0),  # SHACL
-        ("kg.turtle.write_turtle", 0),  # Turtle
+        ("kg.turtle.write_turtle", 1),  # Turtle, streamed into its temporary file
         ("os.fsync", 1),  # the first output is written to its temporary file, not yet synced
         ("os.replace", 4),  # all four are staged and synced, about to be renamed into place
     ],
