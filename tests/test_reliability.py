@@ -297,6 +297,7 @@ def test_check_missing_outputs_exits_1(previous: dict[str, bytes]) -> None:
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "elsewhere/talks.ttl: missing",
+        "elsewhere/kg-build.json: missing",
         "elsewhere/graph.html: missing",
         "elsewhere/graph.graphml: missing",
         "stale: run kg build with the same options to update the outputs",
