@@ -86,9 +86,9 @@ def build(
     `engine` ("local", "ray") say where the chunks run; the bytes are the same wherever.
     """
     started = time.perf_counter()
-    made_from = sources(input_files(inputs), gazetteers, options(base, event, html))
     talks = read_talks(inputs, event)
     gazetteer = load_gazetteer(gazetteers)
+    made_from = sources(input_files(inputs), gazetteers, options(base, event, html))
     views = len(talks) <= SMALL_BUILD if html is None else html
     with tempfile.TemporaryDirectory(prefix="kg-build-") as spill:
         settings = Settings(gazetteers, base, keep_links=views)
