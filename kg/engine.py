@@ -104,8 +104,10 @@ _PREPARED: dict[Settings, tuple[Gazetteer, object, Renderer]] = {}
 
 
 def prepare(settings: Settings, gazetteer: Gazetteer | None = None) -> None:
-    """Load the gazetteer and build the spaCy pipeline once per process."""
-    if settings not in _PREPARED:
+    """Load the gazetteer and build the spaCy pipeline once per process; a build passes the
+    gazetteer it loaded, which replaces one prepared earlier (its files may have changed)."""
+    prepared = _PREPARED.get(settings)
+    if prepared is None or (gazetteer is not None and prepared[0] is not gazetteer):
         gazetteer = gazetteer or load_gazetteer(settings.gazetteers)
         nlp = build_nlp(gazetteer)
         _PREPARED[settings] = (gazetteer, nlp, Renderer(gazetteer, settings.base))

@@ -78,3 +78,19 @@ def test_the_record_names_every_table_and_output(built: Path) -> None:
     assert sorted(record["gazetteers"]) == ["extra.ttl", "ontology"]
     assert [name for name, _ in record["outputs"]] == ["talks.ttl", "graph.html", "graph.graphml"]
     assert record["options"] == {"base": "https://example.org/kg/id/", "event": None, "html": None}
+
+
+def test_a_second_build_in_one_process_reads_the_changed_gazetteer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("t.md").write_text(TABLE.replace("Ray Serve。", "Qwopflow。"), encoding="utf-8")
+    exports = []
+    for extra in (EXTRA, EXTRA.split("\n")[0] + "\n"):  # with Qwopflow, then without
+        Path("extra.ttl").write_text(extra, encoding="utf-8")
+        result = pipeline.build(
+            [Path("t.md")], Path("out"), gazetteers=(Path("extra.ttl"),), write=False
+        )
+        exports.append(result.contents["talks.ttl"])
+    assert b"software:qwopflow" in exports[0]
+    assert b"software:qwopflow" not in exports[1]
