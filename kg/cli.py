@@ -115,8 +115,13 @@ def build(
     html: bool | None,
 ) -> None:
     """Read talks tables and write the graph as Turtle (talks.ttl) and HTML (graph.html)."""
-    if base_iri is not None and not base_iri.endswith(("/", "#")):
-        raise click.BadParameter("must end in / or #", param_hint="--base-iri")
+    from kg import terms
+
+    try:  # before --check's shortcut, which reads no input
+        if base_iri is not None:
+            terms.base(base_iri)
+    except KgError as error:
+        raise KgClickError(error) from None
     if check and (fresh := _unchanged(inputs, output_dir, base_iri, event, gazetteers, html)):
         click.echo(f"up to date: {', '.join(str(output_dir / name) for name in fresh)}")
         return

@@ -37,31 +37,24 @@ if TYPE_CHECKING:
     from kg.ontology import Gazetteer
     from kg.table import Talk
 
-# Characters no literal may hold (see the module's docstring).
-BAD_TEXT = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(
-        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
-    )
-    + "]"
-)
+# Characters no literal may hold (see the module's docstring). Non-characters beyond the BMP
+# are found among the text's astral characters (a regex class of them all is slow).
+BAD_TEXT = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
-# RFC 3987: the characters beyond ASCII an IRI may hold (ucschar), and in its query iprivate.
-_UCS = (
-    "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
-    + "".join(f"{chr(plane * 0x10000)}-{chr(plane * 0x10000 + 0xFFFD)}" for plane in range(1, 15))
-    + "\U000e1000-\U000efffd"
-)
+# RFC 3987: an IRI's shape, with every character beyond ASCII taken here (`_NON_ASCII`) and then
+# checked against ucschar by `_bad_in_iri`; spaces of every kind are refused too (NBSP, U+3000:
+# RFC 3987 allows some, but they are invisible, and readers split on them, rdflib's N-Triples
+# parser among them). Private-use characters, which RFC 3987 allows in a query only, are
+# refused everywhere.
+_NON_ASCII = "\u0080-\U0010ffff"
+BAD_IN_IRI = re.compile("[\x80-\x9f\ud800-\uf8ff\ufdd0-\ufdef\ufff0-\uffff]|\\s")
 # Letters rdflib (by Unicode category) takes into a prefixed name's local part but Turtle's
 # PN_CHARS do not: an IRI holding one would come out unreadable. kg's own slugs never hold them
 # (NFKC folds them); a gazetteer's IRIs are refused with them.
 UNNAMEABLE = re.compile("[\u00aa\u00b5\u00ba]")
-# Spaces of every kind (NBSP, U+3000 ...): RFC 3987 allows some, but they are invisible, and
-# readers split on them (rdflib's N-Triples parser among them).
-SPACE = re.compile(r"\s")
-_PRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
 _PCT = "%[0-9A-Fa-f]{2}"
-_UNRESERVED = f"A-Za-z0-9\\-._~{_UCS}"
+_UNRESERVED = f"A-Za-z0-9\\-._~{_NON_ASCII}"
 _SUB = "!$&'()*+,;="
 _PCHAR = f"(?:[{_UNRESERVED}{_SUB}:@]|{_PCT})"
 _AUTHORITY = (
@@ -73,18 +66,33 @@ _AUTHORITY = (
 IRI = re.compile(
     "[A-Za-z][A-Za-z0-9+\\-.]*:"  # scheme
     f"(?://{_AUTHORITY}(?:/{_PCHAR}*)*|(?!//)(?:{_PCHAR}|/)*)"  # hierarchical part
-    f"(?:\\?(?:{_PCHAR}|[/?{_PRIVATE}])*)?"  # query
+    f"(?:\\?(?:{_PCHAR}|[/?])*)?"  # query
     f"(?:#(?:{_PCHAR}|[/?])*)?"  # fragment
 )
-_NOT_IN_IRI = re.compile(f"[^A-Za-z0-9\\-._~{_UCS}{_SUB}:@/?#\\[\\]%{_PRIVATE}]|[{_PRIVATE}]")
+_NOT_IN_IRI = re.compile(f"[^A-Za-z0-9\\-._~{_NON_ASCII}{_SUB}:@/?#\\[\\]%]")
+
+
+def _bad_character(value: str, bmp: re.Pattern[str], in_iri: bool = False) -> str | None:
+    """The first character of `value` that `bmp` finds, else the first astral non-character
+    (and, `in_iri`, the first astral character RFC 3987's ucschar lacks)."""
+    bad = bmp.search(value)
+    if bad:
+        return bad.group()
+    if value.isascii():
+        return None
+    for char in ASTRAL.findall(value):
+        code = ord(char)
+        if code & 0xFFFE == 0xFFFE or (in_iri and (0xE0000 <= code < 0xE1000 or code >= 0xF0000)):
+            return char
+    return None
 
 
 def text(value: str, where: str, what: str = "the text") -> str:
     """`value` as a literal may hold it; otherwise a `KgError` naming `where` and `what`."""
-    bad = BAD_TEXT.search(value)
+    bad = _bad_character(value, BAD_TEXT)
     if bad:
         raise KgError(
-            f"{where}: {what} holds {_named(bad.group())}, which RDF or XML readers refuse or "
+            f"{where}: {what} holds {_named(bad)}, which RDF or XML readers refuse or "
             "show wrongly; remove it"
         )
     return value
@@ -92,18 +100,18 @@ def text(value: str, where: str, what: str = "the text") -> str:
 
 def iri(value: str, where: str, what: str = "the IRI") -> str:
     """`value` if it is a valid absolute IRI; otherwise a `KgError` naming `where` and why."""
-    if IRI.fullmatch(value) and not SPACE.search(value):
+    bad = _bad_character(value, BAD_IN_IRI, in_iri=True)
+    if not bad and IRI.fullmatch(value):
         return value
-    shown = printable(value)
     if not re.match(r"[A-Za-z][A-Za-z0-9+\-.]*:", value):
         reason = 'it has no scheme (such as "https:")'
-    elif bad := _NOT_IN_IRI.search(value) or SPACE.search(value):
-        reason = f"it holds {_named(bad.group())}, which an IRI may not"
+    elif bad or (bad := next(iter(_NOT_IN_IRI.findall(value)), None)):
+        reason = f"it holds {_named(bad)}, which an IRI may not"
     else:
         reason = (
             'its form is not an IRI\'s (RFC 3987: a "%" takes two hex digits, a port only digits)'
         )
-    raise KgError(f"{where}: {what} <{shown}> is not a valid absolute IRI: {reason}")
+    raise KgError(f"{where}: {what} <{printable(value)}> is not a valid absolute IRI: {reason}")
 
 
 def base(value: str, where: str = "--base-iri") -> str:

@@ -312,7 +312,7 @@ def pyoxigraph_iri(iri: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize("path", ["whole", "chunked"])
+@pytest.mark.parametrize("chunk", [500, 1], ids=["one chunk", "a chunk per talk"])
 @settings(
     max_examples=25,
     deadline=None,
@@ -328,10 +328,10 @@ def pyoxigraph_iri(iri: str) -> bool:
         "entity key": "zyx",
     }
 )  # fmt: skip
-def test_every_reader_reads_the_outputs_alike(tmp_path_factory, monkeypatch, path, case):
-    """Slow (a build per example, both writers): the one test of every output's readability."""
-    # The same for every example: the chunked writer for two talks.
-    monkeypatch.setattr("kg.pipeline.SMALL_BUILD", 0 if path == "chunked" else 500)
+def test_every_reader_reads_the_outputs_alike(tmp_path_factory, monkeypatch, chunk, case):
+    """Slow (a build per example, twice): the one test of every output's readability. A chunk
+    per talk stands for a big build: chunks rendered apart and merged into one file."""
+    monkeypatch.setattr("kg.engine.CHUNK_TALKS", chunk)  # the same for every example
     check_build(tmp_path_factory.mktemp("build"), case)
 
 
