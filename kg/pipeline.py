@@ -9,7 +9,6 @@ kg.turtle and checks it with kg.shacl: the bytes rdflib would write, in bounded 
 from __future__ import annotations
 
 import io
-import os
 import tempfile
 import time
 from collections import Counter
@@ -17,16 +16,18 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from kg.claims import find_claims
 from kg.discover import candidates
-from kg.errors import KgError, ValidationError
+from kg.errors import ValidationError
 from kg.extract import Link, Mention, build_nlp, extract, link
+from kg.inputs import read_talks
 from kg.ontology import DEFAULT_BASE, Entity, Gazetteer, load_gazetteer
-from kg.rdf import serialize, talk_iri, to_graph, validate
+from kg.outputs import Writer, write_atomically
+from kg.rdf import serialize, to_graph, validate
 from kg.speakers import new_people, with_people
-from kg.table import Talk, read_table
+from kg.table import Talk
 
 if TYPE_CHECKING:
     from kg.engine import Settings
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 SMALL_BUILD = 500
 # The outputs drawn from the whole graph in memory: written by default for small builds only.
 VIEWS = ("graph.html", "graph.graphml")
-Writer = Callable[[IO[bytes]], None]
 
 
 @dataclass(frozen=True)
@@ -244,73 +244,3 @@ def find_links(
         grown = Gazetteer({**gazetteer.entities, **chosen}, gazetteer.tracks, gazetteer.graph)
     mentions = sorted(mentions + speakers)
     return Analysis(grown, talks, mentions, link(grown, talks, mentions), found)
-
-
-def input_files(inputs: list[Path]) -> list[Path]:
-    """The tables to read: each file as given, and every *.md in a folder, sorted by name. A path
-    named *.md is a table even if it is a folder (reading it then says why it cannot be read)."""
-    files: list[Path] = []
-    for path in inputs:
-        if path.is_dir() and path.suffix != ".md":
-            found = sorted(path.glob("*.md"))
-            if not found:
-                raise KgError(f"{path}: no *.md tables in this folder")
-            files += found
-        else:
-            files.append(path)
-    return files
-
-
-def read_talks(inputs: list[Path], event: str | None = None) -> list[Talk]:
-    """The talks of every input table (or folder of tables); a talk may appear only once per event."""
-    talks: list[Talk] = []
-    seen: dict[str, Talk] = {}
-    for path in input_files(inputs):
-        for talk in read_table(path, event):
-            first = seen.setdefault(str(talk_iri("", talk)), talk)
-            if first is not talk and first.title.casefold() == talk.title.casefold():
-                raise KgError(
-                    f'{talk.source}:{talk.line}: the talk "{talk.title}" is already at '
-                    f"{first.source}:{first.line}; remove one"
-                )
-            if first is not talk:
-                raise KgError(
-                    f'{talk.source}:{talk.line}: the talk "{talk.title}" gets the same IRI as '
-                    f'"{first.title}" at {first.source}:{first.line}; make the titles differ in '
-                    "more than case and punctuation"
-                )
-            talks.append(talk)
-    return talks
-
-
-def write_atomically(directory: Path, contents: dict[str, bytes | Writer]) -> tuple[Path, ...]:
-    """Write every file (bytes, or a function that writes them to a stream) to a temporary name
-    first, then rename them all into place."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise KgError(f"{directory}: cannot create the output folder ({error.strerror})") from None
-    for name in contents:  # left behind by a build that was killed
-        for stale in directory.glob(f".{name}.*"):
-            stale.unlink(missing_ok=True)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, data in contents.items():
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
-            staged.append((temporary, directory / name))
-            with os.fdopen(handle, "wb") as stream:
-                if isinstance(data, bytes):
-                    stream.write(data)
-                else:
-                    data(stream)
-                stream.flush()
-                os.fsync(stream.fileno())
-        for temporary, target in staged:
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-    except OSError as error:
-        raise KgError(f"{directory}: cannot write the outputs ({error.strerror})") from None
-    finally:
-        for temporary, _ in staged:  # only those not renamed into place are still there
-            Path(temporary).unlink(missing_ok=True)
-    return tuple(target for _, target in staged)

@@ -6,9 +6,12 @@ import re
 from collections import defaultdict
 
 import pytest
+from click.testing import CliRunner
 from rdflib import RDF, SKOS, Literal
 
-from kg.ontology import KG, KINDS, key_of, load_gazetteer, read_ontology, slug
+from kg.cli import main
+from kg.errors import KgError
+from kg.ontology import KG, KINDS, common_words, key_of, load_gazetteer, read_ontology, slug
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +88,93 @@ def test_every_class_of_the_contract_is_in_the_vocabulary():
     for cls, prop in KINDS.values():
         assert (cls, RDF.type, None) in vocabulary
         assert (prop, None, None) in vocabulary
+
+
+PREFIXES = """\
+@prefix kg: <https://example.org/kg/vocab#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix org: <https://example.org/kg/id/organization/> .
+@prefix sw: <https://example.org/kg/id/software/> .
+"""
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            'org:acme a kg:Organization ; skos:prefLabel "Acme"@en ; skos:altLabel "  "@en .',
+            'org:acme: altLabel "  " is only spaces; remove it',
+        ),
+        (
+            'org:acme a kg:Organization ; skos:prefLabel "Acme"@en ; skos:altLabel "A"@en .',
+            'org:acme: altLabel "A" is one character and would match almost anywhere; remove it',
+        ),
+        (
+            'org:acme a kg:Organization ; skos:prefLabel "Acme"@en ; skos:altLabel "Market"@en .',
+            'org:acme: altLabel "Market" is a common English word; give the entity'
+            " kg:matchCase true or a kg:contextWord, or remove the label",
+        ),
+        (
+            'sw:acme a kg:Software ; skos:prefLabel "Acme DB"@en ; skos:altLabel "Anyscale"@en .',
+            'sw:acme: label "Anyscale" also names organization/anyscale, an entity of another'
+            " class; keep it on one",
+        ),
+        (
+            'org:acme a kg:Organization , kg:Software ; skos:prefLabel "Acme"@en .',
+            "org:acme is typed as both kg:Organization and kg:Software; keep one class",
+        ),
+    ],
+)
+def test_harmful_curated_entries_are_refused_with_file_and_entity(tmp_path, entry, message):
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(PREFIXES + entry + "\n", encoding="utf-8")
+    expected = f"{extra}: " + message.replace("org:acme", "organization/acme").replace(
+        "sw:acme", "software/acme"
+    )
+    with pytest.raises(KgError) as raised:
+        load_gazetteer((extra,))
+    assert str(raised.value) == expected
+    result = CliRunner().invoke(
+        main, ["build", "--gazetteer", str(extra), "--output-dir", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2
+    assert result.output == f"Error: {expected}\n"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        # A common word is fine with a rule (matchCase or context words), and on a technique.
+        'org:acme a kg:Organization ; skos:prefLabel "Acme"@en ; skos:altLabel "Market"@en ;'
+        " kg:matchCase true .",
+        'org:acme a kg:Organization ; skos:prefLabel "Acme"@en ; skos:altLabel "Market"@en ;'
+        ' kg:contextWord "retail" .',
+        '<https://example.org/kg/id/technique/marketing> a kg:Technique ; skos:prefLabel "marketing'
+        ' analytics"@en , "营销分析"@zh ; skos:altLabel "market"@en .',
+        # A grouping concept that never matches may have broad labels.
+        'org:acme a kg:Organization ; skos:prefLabel "Acme"@en ; skos:altLabel "M"@en ;'
+        " kg:matchable false .",
+    ],
+)
+def test_entries_with_a_rule_are_accepted(tmp_path, entry):
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(PREFIXES + entry + "\n", encoding="utf-8")
+    load_gazetteer((extra,))
+
+
+def test_context_words_and_match_case_are_read(tmp_path):
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        PREFIXES + 'org:acme a kg:Organization ; skos:prefLabel "Acme"@en ;'
+        ' kg:matchCase true ; kg:contextWord "retail" , "零售" .\n',
+        encoding="utf-8",
+    )
+    entity = load_gazetteer((extra,)).entities["organization/acme"]
+    assert (entity.match_case, entity.context) == (True, ("retail", "零售"))
+
+
+def test_the_common_word_list_holds_everyday_words_only():
+    words = common_words()
+    assert {"market", "spark", "ray", "helm", "envoy"} <= words
+    assert not {"kubernetes", "pytorch", "nvidia"} & words

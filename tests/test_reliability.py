@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import pipeline
+from kg import outputs
 from kg.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +83,7 @@ def test_disk_full_while_staging_leaves_previous_outputs_and_no_temporary_file(
         if len(calls) == 2:  # the first output is staged, the second fails
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(pipeline.os, "fsync", fsync)
+    monkeypatch.setattr(outputs.os, "fsync", fsync)
     result = CliRunner().invoke(
         main, ["build", "--input", str(TALKS), "--gazetteer", "extra.ttl", "--output-dir", "out"]
     )
@@ -98,7 +98,7 @@ def test_rename_failure_leaves_previous_outputs(
     def replace(source: str, target: str) -> None:
         raise OSError(errno.EACCES, os.strerror(errno.EACCES))
 
-    monkeypatch.setattr(pipeline.os, "replace", replace)
+    monkeypatch.setattr(outputs.os, "replace", replace)
     result = CliRunner().invoke(main, ["build", "--input", str(TALKS), "--output-dir", "out"])
     assert result.exit_code == 2
     assert result.stderr == "Error: out: cannot write the outputs (Permission denied)\n"

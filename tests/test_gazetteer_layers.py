@@ -1,0 +1,246 @@
+"""The generated gazetteer layer: rebuilt by its script, with provenance, and the curated core
+wins wherever the two meet."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import DCTERMS, RDF, SKOS, Graph, Literal, URIRef
+
+from kg.ontology import (
+    DEFAULT_BASE,
+    KG,
+    common_words,
+    gazetteer_from,
+    label_form,
+    load_gazetteer,
+    ontology_dir,
+    read_layer,
+    with_layer,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("gazetteer_script", ROOT / "scripts/gazetteer.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def core():
+    return load_gazetteer(layer=False)
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return read_layer()["entities"]
+
+
+def test_committed_layer_is_what_the_script_builds(capsys):
+    assert _script().main(["build", "--check"]) == 0, capsys.readouterr().err
+
+
+def test_every_generated_entity_names_its_source(rows):
+    sources = {row["key"]: row.get("source") for row in rows if "label" in row}
+    assert sources
+    assert all(value for value in sources.values())
+
+
+def test_the_turtle_of_each_source_says_what_the_index_says(rows):
+    # The Turtle files are for people and SPARQL, the index for the loader: they must agree.
+    graph = Graph()
+    for path in sorted((ROOT / "ontology" / "generated").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    for row in rows:
+        subject = URIRef(DEFAULT_BASE + row["key"])
+        labels = {str(o) for o in graph.objects(subject, SKOS.prefLabel | SKOS.altLabel)}
+        assert labels == set(row["labels"]), row["key"]
+        if "label" in row:
+            assert set(map(str, graph.objects(subject, DCTERMS.source))) == set(row["source"])
+
+
+def test_curated_entities_keep_their_class_labels_and_links(gazetteer, core):
+    for key, entity in core.entities.items():
+        grown = gazetteer.entities[key]
+        assert (grown.kind, grown.label, grown.match_case) == (
+            entity.kind,
+            entity.label,
+            entity.match_case,
+        )
+        assert set(entity.labels) <= set(grown.labels)
+        subject = URIRef(DEFAULT_BASE + key)
+        for predicate in (SKOS.broader, KG.vendor, KG.developer):
+            assert set(gazetteer.graph.objects(subject, predicate)) == set(
+                core.graph.objects(subject, predicate)
+            )
+
+
+def test_no_generated_label_is_a_curated_label_of_another_entity(gazetteer, core):
+    curated = {label_form(label): key for key, e in core.entities.items() for label in e.labels}
+    for key, entity in gazetteer.entities.items():
+        added = set(entity.labels) - set(core.entities[key].labels if key in core.entities else ())
+        for label in added:
+            assert curated.get(label_form(label), key) == key, (key, label)
+
+
+def test_no_label_is_on_two_generated_entities(gazetteer):
+    owners: dict[str, str] = {}
+    for key, entity in gazetteer.entities.items():
+        if entity.kind == "person":
+            continue
+        for label in entity.labels:
+            assert owners.setdefault(label_form(label), key) == key, (key, label)
+
+
+def test_every_common_word_among_generated_names_has_a_rule(gazetteer, rows):
+    words = common_words()
+    rules = {r["name"].casefold(): r["rule"] for r in _script().read_rules().values()}
+    for row in rows:
+        entity = gazetteer.entities[row["key"]]
+        for label in row["labels"]:
+            if label.casefold() in words:
+                assert label.casefold() in rules, (row["key"], label)
+                rule = rules[label.casefold()]
+                assert rule != "drop", (row["key"], label)
+                assert ("matchCase" in rule) <= entity.match_case, (row["key"], label)
+                assert ("context" in rule) <= bool(entity.context), (row["key"], label)
+
+
+# Ambiguous short names and the rule each follows. "curated": the curated core decides;
+# "dropped": no entity has the name; otherwise the entity's matchCase and context words.
+AMBIGUOUS = [
+    ("Triton", "software/triton-inference-server", "matchCase"),
+    ("Dynamo", "software/dynamo", "matchCase"),
+    ("Spark", "software/apache-spark", "matchCase"),
+    ("L4", "hardware/l4", "matchCase+context"),
+    ("T4", "hardware/t4", "matchCase+context"),
+    ("Hopper", "hardware/nvidia-hopper", "matchCase+context"),
+    ("Blackwell", "hardware/nvidia-blackwell", "matchCase+context"),
+    ("Ascend", "hardware/huawei-ascend", "matchCase+context"),
+    ("Trillium", "hardware/tpu-v6e", "matchCase+context"),
+    ("H20", "hardware/h20", "matchCase"),
+]
+
+
+@pytest.mark.parametrize(("name", "key", "rule"), AMBIGUOUS)
+def test_ambiguous_names_follow_their_rule(gazetteer, name, key, rule):
+    owners = [e for e in gazetteer.entities.values() if name in e.labels]
+    if key is None:
+        assert owners == [], rule
+        return
+    assert [e.key for e in owners] == [key]
+    entity = owners[0]
+    assert entity.match_case == ("matchCase" in rule)
+    assert bool(entity.context) == ("context" in rule)
+
+
+CORE = """\
+@prefix kg: <https://example.org/kg/vocab#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix org: <https://example.org/kg/id/organization/> .
+@prefix hw: <https://example.org/kg/id/hardware/> .
+org:acme a kg:Organization ; skos:prefLabel "Acme"@en .
+hw:gpu a kg:Hardware ; skos:prefLabel "GPU"@en .
+"""
+
+
+def _merged(*rows):
+    return with_layer(
+        gazetteer_from(Graph().parse(data=CORE, format="turtle")), {"entities": list(rows)}
+    )
+
+
+def _row(key, kind, label, *others, **more):
+    names = [label, *others]
+    return {
+        "key": key,
+        "kind": kind,
+        "label": label,
+        "labels": names,
+        "prefLabels": [label],
+        "source": ["https://example.org/source"],
+        **more,
+    }
+
+
+def test_a_generated_entity_named_like_a_curated_one_is_left_out():
+    merged = _merged(_row("software/acme", "software", "Acme", "Acme DB"))
+    assert "software/acme" not in merged.entities
+    assert merged.entities["organization/acme"].labels == ("Acme",)
+
+
+def test_a_generated_alias_that_is_a_curated_label_is_left_off():
+    merged = _merged(_row("hardware/h100", "hardware", "H100", "GPU", broader=["hardware/gpu"]))
+    assert merged.entities["hardware/h100"].labels == ("H100",)
+    assert merged.entities["hardware/gpu"].labels == ("GPU",)
+
+
+def test_a_curated_iri_only_gains_names_and_only_of_its_own_class():
+    merged = _merged(
+        {"key": "organization/acme", "kind": "organization", "labels": ["Acme Inc."]},
+        {"key": "hardware/gpu", "kind": "software", "labels": ["GPU Toolkit"]},
+    )
+    assert merged.entities["organization/acme"].labels == ("Acme", "Acme Inc.")
+    assert merged.entities["hardware/gpu"].kind == "hardware"
+    assert merged.entities["hardware/gpu"].labels == ("GPU",)
+
+
+def test_links_to_entities_that_are_not_there_are_left_off():
+    merged = _merged(
+        _row("hardware/h100", "hardware", "H100", broader=["hardware/gpu", "hardware/hopper"])
+    )
+    subject = URIRef(DEFAULT_BASE + "hardware/h100")
+    assert set(merged.graph.objects(subject, SKOS.broader)) == {
+        URIRef(DEFAULT_BASE + "hardware/gpu")
+    }
+    assert (subject, DCTERMS.source, URIRef("https://example.org/source")) in merged.graph
+
+
+def test_a_graph_rebuilt_from_the_merged_one_keeps_the_generated_entities():
+    # Speakers are added by rebuilding the gazetteer from its graph: nothing generated is lost.
+    merged = _merged(
+        _row("hardware/l4", "hardware", "L4", "NVIDIA L4", matchCase=True, context=["GPU"])
+    )
+    rebuilt = gazetteer_from(merged.graph)
+    assert rebuilt.entities == merged.entities
+
+
+def test_a_build_exports_the_generated_entities_it_links_and_no_others(tmp_path):
+    table = tmp_path / "talks.md"
+    table.write_text(
+        "| 分类 | 演讲内容 | 概要 |\n| --- | --- | --- |\n"
+        "| Infra | Serving on H100 GPUs | We compare H100 and MI300X nodes. |\n",
+        encoding="utf-8",
+    )
+    from kg.pipeline import build
+
+    build([table], tmp_path / "out", event="Test Summit 2025")
+    graph = Graph().parse(tmp_path / "out" / "talks.ttl", format="turtle")
+    h100 = URIRef(DEFAULT_BASE + "hardware/h100")
+    assert (h100, RDF.type, KG.Hardware) in graph
+    assert (h100, SKOS.broader, URIRef(DEFAULT_BASE + "hardware/nvidia-hopper")) in graph
+    assert (
+        URIRef(DEFAULT_BASE + "hardware/mi300x"),
+        SKOS.prefLabel,
+        Literal("MI300X", lang="en"),
+    ) in graph
+    assert (URIRef(DEFAULT_BASE + "hardware/a100"), None, None) not in graph
+
+
+def test_the_index_is_in_the_shipped_ontology():
+    assert (ontology_dir() / "generated" / "layer.json").is_file()
+    assert json.loads((ontology_dir() / "generated" / "layer.json").read_text())["format"] == 1
