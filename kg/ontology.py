@@ -14,7 +14,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, DefinedNamespace
+from rdflib.namespace import DefinedNamespace
 from rdflib.term import Node
 
 from kg.errors import KgError
@@ -176,20 +176,40 @@ def load_gazetteer(extra: tuple[Path, ...] = (), layer: bool = True) -> Gazettee
 
 def gazetteer_from(graph: Graph) -> Gazetteer:
     """The entities and tracks described in `graph` (gazetteer.ttl's format)."""
-    values: dict[URIRef, dict[Node, list[Node]]] = {}
-    for predicate in (SKOS.prefLabel, SKOS.altLabel, KG.affiliation, KG.matchCase, KG.matchable):
-        values[predicate] = _objects(graph, predicate)
-    values[KG.contextWord] = _objects(graph, KG.contextWord)
+    values = _Values(*(_objects(graph, predicate) for predicate in _ENTITY_PREDICATES))
     entities = {}
     for cls, kind in KIND_OF_CLASS.items():
         for subject in graph.subjects(RDF.type, cls):
-            entity = _entity(values, URIRef(str(subject)), kind)
+            entity = _entity(values, subject, kind)
             entities[entity.key] = entity
     tracks = {}
     for subject in graph.subjects(RDF.type, KG.Track):
         for label in graph.objects(subject, SKOS.prefLabel | SKOS.altLabel):
             tracks[_track_form(str(label))] = key_of(subject)
     return Gazetteer(dict(sorted(entities.items())), tracks, graph)
+
+
+_ENTITY_PREDICATES = (
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    KG.affiliation,
+    KG.matchCase,
+    KG.matchable,
+    KG.contextWord,
+)
+_FALSE = Literal(False)
+
+
+@dataclass(frozen=True)
+class _Values:
+    """The objects of each entity predicate, by subject (one pass over the graph per predicate)."""
+
+    pref: dict[Node, list[Node]]
+    alt: dict[Node, list[Node]]
+    affiliation: dict[Node, list[Node]]
+    match_case: dict[Node, list[Node]]
+    matchable: dict[Node, list[Node]]
+    context: dict[Node, list[Node]]
 
 
 def _objects(graph: Graph, predicate: URIRef) -> dict[Node, list[Node]]:
@@ -206,9 +226,9 @@ def key_of(subject: object) -> str:
     return text[len(DEFAULT_BASE) :]
 
 
-def _entity(values: dict[URIRef, dict[Node, list[Node]]], subject: URIRef, kind: str) -> Entity:
+def _entity(values: _Values, subject: Node, kind: str) -> Entity:
     key = key_of(subject)
-    preferred = sorted(values[SKOS.prefLabel].get(subject, []), key=_lang_order)
+    preferred = sorted(values.pref.get(subject, []), key=_lang_order)
     english = [
         str(label) for label in preferred if isinstance(label, Literal) and label.language == "en"
     ]
@@ -216,18 +236,18 @@ def _entity(values: dict[URIRef, dict[Node, list[Node]]], subject: URIRef, kind:
         english = [str(label) for label in preferred][:1]
     if len(english) != 1:
         raise KgError(f"gazetteer entity {key} needs exactly one English skos:prefLabel")
-    alternatives = sorted(str(label) for label in values[SKOS.altLabel].get(subject, []))
+    alternatives = sorted(str(label) for label in values.alt.get(subject, []))
     labels = tuple(dict.fromkeys([str(label) for label in preferred] + alternatives))
-    affiliation = values[KG.affiliation].get(subject)
+    affiliation = values.affiliation.get(subject)
     return Entity(
         key=key,
         kind=kind,
         label=english[0],
         labels=labels,
-        match_case=any(bool(v) for v in values[KG.matchCase].get(subject, [])),
-        matchable=Literal(False) not in values[KG.matchable].get(subject, []),
+        match_case=any(bool(v) for v in values.match_case.get(subject, ())),
+        matchable=_FALSE not in values.matchable.get(subject, ()),
         affiliation=key_of(affiliation[0]) if affiliation else None,
-        context=tuple(sorted(str(word) for word in values[KG.contextWord].get(subject, []))),
+        context=tuple(sorted(str(word) for word in values.context.get(subject, ()))),
     )
 
 
@@ -368,8 +388,6 @@ def _triples(
             yield subject, KG.matchCase, Literal(True)
         for word in entity.context:
             yield subject, KG.contextWord, Literal(word)
-        for source in _strings(row.get("source")):
-            yield subject, DCTERMS.source, URIRef(source)
 
 
 def _strings(value: object) -> list[str]:

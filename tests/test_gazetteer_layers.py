@@ -64,7 +64,8 @@ def test_the_turtle_of_each_source_says_what_the_index_says(rows):
     # The Turtle files are for people and SPARQL, the index for the loader: they must agree.
     graph = Graph()
     for path in sorted((ROOT / "ontology" / "generated").glob("*.ttl")):
-        graph.parse(path, format="turtle")
+        if path.name != "universities.ttl":  # not in the index: passed with --gazetteer
+            graph.parse(path, format="turtle")
     for row in rows:
         subject = URIRef(DEFAULT_BASE + row["key"])
         labels = {str(o) for o in graph.objects(subject, SKOS.prefLabel | SKOS.altLabel)}
@@ -123,9 +124,35 @@ def test_every_common_word_among_generated_names_has_a_rule(gazetteer, rows):
 # Ambiguous short names and the rule each follows. "curated": the curated core decides;
 # "dropped": no entity has the name; otherwise the entity's matchCase and context words.
 AMBIGUOUS = [
+    # The curated core decides.
     ("Triton", "software/triton-inference-server", "matchCase"),
     ("Dynamo", "software/dynamo", "matchCase"),
     ("Spark", "software/apache-spark", "matchCase"),
+    ("Harbor", "software/harbor", "matchCase"),
+    ("Docker", "software/docker", "matchCase"),
+    # Dropped: the everyday word, or another entity, comes first.
+    ("Ray", None, "dropped: plain Ray is not linked (Ray libraries are)"),
+    ("Python", None, "dropped: programming languages are not tracked"),
+    ("Vector", None, "dropped"),
+    ("Scale", None, "dropped"),
+    ("Coder", None, "dropped"),
+    ("Google Cloud", None, "dropped: a division of Google"),
+    ("Arc", None, "not in any source"),
+    ("Phi", None, "not in a source kept (models.dev makers here exclude Microsoft)"),
+    ("OPT", None, "not in any source"),
+    # Generated, with rules from sources/ambiguous.tsv or the hardware catalogue.
+    ("Volcano", "software/volcano", "matchCase+context"),
+    ("Helm", "software/helm", "matchCase+context"),
+    ("Envoy", "software/envoy", "matchCase+context"),
+    ("Flux", "software/flux", "matchCase+context"),
+    ("Backstage", "software/backstage", "matchCase+context"),
+    ("Jenkins", None, "dropped: a surname too (matchCase+context once context words match)"),
+    ("Vault", "software/vault", "matchCase+context"),
+    ("Elastic", None, "dropped: an adjective too (matchCase+context once context words match)"),
+    ("KAITO", "software/kaito", "matchCase"),
+    ("Gemini", "model/gemini", "matchCase"),
+    ("Gemma", "model/gemma", "matchCase"),
+    ("Microsoft", "organization/microsoft", "matchCase"),
     ("L4", "hardware/l4", "matchCase+context"),
     ("T4", "hardware/t4", "matchCase+context"),
     ("Hopper", "hardware/nvidia-hopper", "matchCase+context"),
@@ -138,7 +165,9 @@ AMBIGUOUS = [
 
 @pytest.mark.parametrize(("name", "key", "rule"), AMBIGUOUS)
 def test_ambiguous_names_follow_their_rule(gazetteer, name, key, rule):
-    owners = [e for e in gazetteer.entities.values() if name in e.labels]
+    owners = [
+        e for e in gazetteer.entities.values() if label_form(name) in map(label_form, e.labels)
+    ]
     if key is None:
         assert owners == [], rule
         return
@@ -207,7 +236,6 @@ def test_links_to_entities_that_are_not_there_are_left_off():
     assert set(merged.graph.objects(subject, SKOS.broader)) == {
         URIRef(DEFAULT_BASE + "hardware/gpu")
     }
-    assert (subject, DCTERMS.source, URIRef("https://example.org/source")) in merged.graph
 
 
 def test_a_graph_rebuilt_from_the_merged_one_keeps_the_generated_entities():
@@ -244,3 +272,43 @@ def test_a_build_exports_the_generated_entities_it_links_and_no_others(tmp_path)
 def test_the_index_is_in_the_shipped_ontology():
     assert (ontology_dir() / "generated" / "layer.json").is_file()
     assert json.loads((ontology_dir() / "generated" / "layer.json").read_text())["format"] == 1
+
+
+def test_the_university_list_is_a_gazetteer_to_pass_with_its_chinese_names():
+    # Not loaded by default (1,500 names few tables need); as an extra file it passes the
+    # checks of curated files and adds the universities.
+    path = ROOT / "ontology" / "generated" / "universities.ttl"
+    gazetteer = load_gazetteer((path,))
+    tsinghua = gazetteer.entities["organization/tsinghua-university"]
+    assert tsinghua.labels == ("Tsinghua University", "清华大学")
+    assert "organization/tsinghua-university" not in load_gazetteer().entities
+
+
+@pytest.mark.parametrize(
+    ("rule", "kept", "match_case", "context"),
+    [
+        (None, None, None, None),  # no rule: the build stops
+        ({"rule": "drop", "context": ""}, False, None, None),
+        ({"rule": "matchCase", "context": ""}, True, True, ()),
+        (
+            {"rule": "matchCase+context", "context": "stock | shares"},
+            True,
+            True,
+            ("shares", "stock"),
+        ),
+        ({"rule": "keep", "context": ""}, True, False, ()),
+    ],
+)
+def test_a_source_name_that_is_a_common_word_needs_a_rule(rule, kept, match_case, context):
+    script = _script()
+    entries = {"cncf": [script.Entry(key="software/market", kind="software", label="Market")]}
+    rules = {"market": {"name": "Market", **rule}} if rule else {}
+    if rule is None:
+        with pytest.raises(script.Undecided, match="Market"):
+            script.build_layer(entries, script.Curated({}, {}), frozenset({"market"}), rules)
+        return
+    entities, _ = script.build_layer(entries, script.Curated({}, {}), frozenset({"market"}), rules)
+    assert ("software/market" in entities) == kept
+    if kept:
+        entry = entities["software/market"]
+        assert (entry.match_case, tuple(entry.context)) == (match_case, context)
