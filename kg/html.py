@@ -24,9 +24,10 @@ from dataclasses import asdict
 from importlib.resources import files
 from typing import Any
 
-from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
 from kg.ontology import KG
+from kg.rdf import evidence
 from kg.stats import RELATIONS, TALK_LINKS, compute, english, local_name, to_networkx
 
 # How each kind of node looks: (legend label, vis shape, colour). The colours are the Okabe-Ito
@@ -136,7 +137,7 @@ def page_data(graph: Graph) -> dict[str, Any]:
         if kind == "talk"
     }
     positions, groups = _layout(network, talk_track)
-    evidence = _evidence(graph)
+    talk_evidence = _evidence(graph)
     vis_nodes, details = [], []
     for iri, data in network.nodes(data=True):
         subject = URIRef(iri)
@@ -144,7 +145,7 @@ def page_data(graph: Graph) -> dict[str, Any]:
         degree = network.degree(iri)
         if kind == "talk":
             index = talk_track[iri]
-            detail = _talk(graph, subject, ids, index, evidence.get(iri, []))
+            detail = _talk(graph, subject, ids, index, talk_evidence.get(iri, []))
             detail["short"] = short(data["label"])
             hover = f"{data['label']}\n{tracks[index][1] if index >= 0 else ''}".strip()
         else:
@@ -232,48 +233,38 @@ def _tracks(graph: Graph) -> list[tuple[str, str, str]]:
 
 
 # One piece of evidence: the entity it names, the field, the sentence, where the match starts
-# and ends in the field, how it was found and how sure.
+# and ends in that sentence, how it was found and how sure.
 Evidence = tuple[str, str, str, int, int, str, float]
 
 
 def _evidence(graph: Graph) -> dict[str, list[Evidence]]:
-    """The evidence of each talk (by talk IRI). A link without a recorded method was found by
-    the gazetteer, with confidence 1."""
-    method, confidence = KG._NS["method"], KG._NS["confidence"]
+    """The evidence of each talk (by talk IRI), read with kg.rdf.evidence. A link without a
+    recorded method was found by the gazetteer, with confidence 1."""
     result: dict[str, list[Evidence]] = {}
-    for talk, node in graph.subject_objects(KG.evidence):
-        entity, field, sentence, start, end = (
-            str(graph.value(node, prop) or "")
-            for prop in (KG.entity, KG.field, KG.sentence, KG.start, KG.end)
-        )
-        if not (start.isdigit() and end.isdigit()):
-            continue
-        found = str(graph.value(node, method) or "gazetteer")
-        value = graph.value(node, confidence)
-        sure = float(value.toPython()) if isinstance(value, Literal) else 1.0
-        row = (entity, field, sentence, int(start), int(end), found, sure)
-        result.setdefault(str(talk), []).append(row)
+    for row in evidence(graph):
+        begin, end = row.start - row.sentence_start, row.end - row.sentence_start
+        sure = 1.0 if math.isnan(row.confidence) else row.confidence
+        item = (row.entity, row.field, row.sentence, begin, end, row.method or "gazetteer", sure)
+        result.setdefault(row.talk, []).append(item)
     return result
 
 
 def _talk(
-    graph: Graph, talk: URIRef, ids: dict[str, int], track: int, evidence: list[Evidence]
+    graph: Graph, talk: URIRef, ids: dict[str, int], track: int, rows: list[Evidence]
 ) -> dict[str, Any]:
     event = graph.value(talk, KG.event)
     summary = graph.value(talk, KG.summary)
-    title = str(graph.value(talk, RDFS.label) or "")
     links: dict[str, dict[str, Any]] = {}
     for predicate in TALK_LINKS:
         for value in sorted(graph.objects(talk, predicate), key=str):
             if str(value) in ids:
                 link = links.setdefault(str(value), {"entity": ids[str(value)], "props": []})
                 link["props"].append(local_name(predicate))
-    for entity, field, sentence, start, end, method, confidence in evidence:
+    for entity, field, sentence, start, end, method, confidence in rows:
         if entity not in links:
             continue
-        text = title if field == "title" else str(summary or "")
         group = links[entity].setdefault("groups", {}).setdefault((field, sentence), {})
-        group.setdefault("ranges", set()).add(_within(text, sentence, start, end))
+        group.setdefault("ranges", set()).add((start, end))
         group[method] = max(group.get(method, 0.0), confidence)
     for link in links.values():
         link["props"].sort()
@@ -300,16 +291,6 @@ def _talk(
         "source": f"{graph.value(talk, KG.sourceFile)}:{graph.value(talk, KG.sourceLine)}",
         "links": sorted(links.values(), key=lambda link: link["entity"]),
     }
-
-
-def _within(text: str, sentence: str, start: int, end: int) -> tuple[int, int]:
-    """Where the match at `start:end` of `text` lies inside `sentence` (a piece of `text`)."""
-    offset = text.find(sentence)
-    while offset >= 0:
-        if offset <= start and end <= offset + len(sentence):
-            return start - offset, end - offset
-        offset = text.find(sentence, offset + 1)
-    return (0, 0)
 
 
 def _parts(sentence: str, ranges: set[tuple[int, int]]) -> list[str]:

@@ -21,6 +21,7 @@ from kg.html import page_data, render_page, script_json, short
 from kg.ontology import KG, KIND_OF_CLASS
 from kg.pipeline import build
 from kg.query import load_graph
+from kg.rdf import evidence
 
 sys.path.insert(0, str(Path(__file__).parent))
 from chromium import Chromium, find_chromium  # noqa: E402
@@ -388,8 +389,8 @@ def test_links_filter_by_how_they_were_found(browser: Chromium, evil: Path, tmp_
     serve = next(i for i, n in enumerate(page["nodes"]) if n["label"] == "Ray Serve")
     cue_link = next(link for link in page["nodes"][talk]["links"] if link["entity"] == serve)
     cue_link["methods"] = [["cue", 0.6]]
-    for evidence in cue_link["evidence"]:
-        evidence["methods"] = [["cue", 0.6]]
+    for item in cue_link["evidence"]:
+        item["methods"] = [["cue", 0.6]]
     # The evil talk names Ray Serve too, by the gazetteer: only Plain talk's link is a cue's.
     page["nodes"] = [
         node
@@ -452,11 +453,7 @@ def test_clicking_a_talk_shows_its_evidence(browser: Chromium, real: Path) -> No
     # The sentences shown are the exported evidence sentences.
     graph = load_graph(real / "talks.ttl")
     subject = next(graph.subjects(RDFS.label, Literal(title, lang="en")))
-    sentences = {
-        str(graph.value(evidence, KG.sentence))
-        for evidence in graph.objects(subject, KG.evidence)
-        if str(graph.value(evidence, KG.matchedText)) == "Ray Serve"
-    }
+    sentences = {row.sentence for row in evidence(graph, subject) if row.words == "Ray Serve"}
     shown = browser.evaluate(
         "[...document.querySelectorAll('#panel .sentence')].map(s => s.textContent)"
     )
