@@ -217,7 +217,8 @@ def _query_text(sparql: str) -> str:
 
 @main.command(
     "eval",
-    epilog="Example:\n\n\b\n  kg eval --gold data/talks.gold.tsv --input data/talks.md",
+    epilog="Examples:\n\n\b\n  kg eval --gold data/talks.gold.tsv --input data/talks.md\n"
+    "  kg eval --all --markdown > docs/quality.md",
 )
 @click.option(
     "--gold",
@@ -234,39 +235,77 @@ def _query_text(sparql: str) -> str:
     show_default=True,
     help="The table the annotation is of.",
 )
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Score the seed and every tests/data/*/talks.md with a talks.gold.tsv beside it.",
+)
+@click.option(
+    "--event",
+    default=None,
+    help="The event of talks whose title names none (with --all: the table's folder name).",
+)
+@click.option("--markdown", is_flag=True, help="Print the report as Markdown (docs/quality.md).")
 @click.option("--summary-only", is_flag=True, help="Print the figures without the misses.")
-def evaluate(gold: Path, inputs: Path, summary_only: bool) -> None:
-    """Score the extractor against an annotation: precision, recall and F1 per type, and every
-    miss and wrong link."""
+def evaluate(
+    gold: Path, inputs: Path, every: bool, event: str | None, markdown: bool, summary_only: bool
+) -> None:
+    """Score the extractor against an annotation: precision, recall and F1 per type and per
+    method (gazetteer, pattern, cue), and every miss and wrong link."""
+    from kg.evaluate import annotated_tables, read_gold, report
     from kg.evaluate import evaluate as score
-    from kg.evaluate import read_gold, report
+    from kg.evaluate import markdown as as_markdown
     from kg.pipeline import analyse
 
     try:
-        rows = read_gold(gold)
-        found = analyse([inputs])
+        pairs = annotated_tables(Path.cwd()) if every else [(inputs, gold)]
+        results = []
+        for table, annotation in pairs:
+            rows = read_gold(annotation)
+            found = analyse([table], event or (table.parent.name if every else None))
+            name = str(table.relative_to(Path.cwd())) if every else str(table)
+            results.append((name, score(found.gazetteer, found.links, rows)))
     except KgError as error:
         raise KgClickError(error) from None
-    click.echo(report(score(found.gazetteer, found.links, rows), details=not summary_only))
+    if markdown:
+        click.echo(_shown(as_markdown(results)))
+        return
+    for name, scores in results:
+        if every:
+            click.echo(f"== {name}")
+        click.echo(_shown(report(scores, details=not summary_only)))
 
 
 @main.command(
-    epilog="Example:\n\n\b\n  kg candidates --input data/talks.md",
+    epilog="Examples:\n\n\b\n  kg candidates --input data/talks.md\n"
+    "  kg candidates --input new.md --turtle > reviewed.ttl",
 )
 @INPUTS
 @GAZETTEERS
-def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...]) -> None:
-    """List names the text marks as names but the gazetteer does not know, with counts and
-    evidence: candidates to add to ontology/gazetteer.ttl."""
+@click.option(
+    "--turtle",
+    is_flag=True,
+    help="Print the entities found by cue or pattern as gazetteer Turtle, to review and add.",
+)
+def candidates(inputs: tuple[Path, ...], gazetteers: tuple[Path, ...], turtle: bool) -> None:
+    """List the entities found in the text by a cue or a version pattern (not in the gazetteer),
+    with how and where, then names the text marks as names that nothing linked: candidates to
+    add to ontology/gazetteer.ttl."""
     from kg.discover import candidates as find
-    from kg.discover import format_candidates
+    from kg.discover import format_candidates, found_in_text, gazetteer_turtle
     from kg.pipeline import analyse
 
     try:
         found = analyse(list(inputs), None, gazetteers)
     except KgError as error:
         raise KgClickError(error) from None
-    click.echo(_shown(format_candidates(find(found.gazetteer, found.talks, found.mentions))))
+    if turtle:
+        click.echo(gazetteer_turtle(found.gazetteer, found.mentions), nl=False)
+        return
+    made = found_in_text(found.gazetteer, found.mentions)
+    marked = find(found.gazetteer, found.talks, found.mentions)
+    click.echo(_shown(format_candidates(made, marked)))
 
 
 @main.command(

@@ -85,6 +85,7 @@ class Candidate:
     name: str
     count: int
     evidence: tuple[str, ...]
+    method: str = ""  # for an entity found in the text: "cue" or "pattern"
 
 
 def candidates(
@@ -132,11 +133,101 @@ def _names(talk: Talk) -> Iterable[tuple[str, str, str, int, int]]:
                 yield field, text, kind, match.start(1), match.end(1)
 
 
-def format_candidates(found: list[Candidate]) -> str:
-    if not found:
-        return "no candidates: every name the patterns find is in the gazetteer"
+def found_in_text(gazetteer: Gazetteer, mentions: Iterable[Mention]) -> list[Candidate]:
+    """The entities the extractor made from the text (by a cue or a version pattern), not from
+    the gazetteer: each with how it was found and the sentences that name it, most frequent
+    first. Their links are in the graph already; adding them to the gazetteer makes them sure."""
+    places = _places(gazetteer, mentions)
+    return sorted(
+        (
+            Candidate(
+                gazetteer.entities[key].kind,
+                gazetteer.entities[key].label,
+                len(where),
+                tuple(where[:3]),
+                gazetteer.entities[key].found_by,
+            )
+            for key, where in places.items()
+        ),
+        key=lambda c: (-c.count, c.kind, c.name),
+    )
+
+
+def _places(gazetteer: Gazetteer, mentions: Iterable[Mention]) -> dict[str, list[str]]:
+    """For each entity found in the text, the places (file:line field: sentence) that name it."""
+    places: dict[str, list[str]] = {}
+    for m in sorted(mentions):
+        entity = gazetteer.entities.get(m.entity)
+        if entity is not None and entity.found_by != "gazetteer":
+            place = f"{m.source}:{m.line} {m.field}: {m.sentence}"
+            if place not in places.setdefault(m.entity, []):
+                places[m.entity].append(place)
+    return places
+
+
+def format_candidates(found: list[Candidate], marked: list[Candidate]) -> str:
+    """Entities found in the text, then names the text marks that nothing linked."""
     lines = []
+    if found:
+        lines.append(
+            "found in the text, not in the gazetteer (review; --turtle prints them as entries):"
+        )
     for c in found:
+        lines.append(f"{c.kind:<12} {c.name}  (by {c.method}, {c.count}x)")
+        lines.extend(f"    {place}" for place in c.evidence)
+    if not marked:
+        lines.append("no other candidates: every name the patterns find is in the gazetteer")
+    elif found:
+        lines.append("marked as names, not linked:")
+    for c in marked:
         lines.append(f"{c.kind:<12} {c.name}  ({c.count}x)")
         lines.extend(f"    {place}" for place in c.evidence)
     return "\n".join(lines)
+
+
+def gazetteer_turtle(gazetteer: Gazetteer, mentions: Iterable[Mention]) -> str:
+    """The entities found in the text as gazetteer entries (ontology/gazetteer.ttl's format), for
+    a person to review and add: class, skos:prefLabel, a skos:altLabel for each other spelling,
+    skos:broader and kg:affiliation where known, and an rdfs:comment with how it was found and
+    its first evidence sentence."""
+    from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
+
+    from kg.extract import Found
+    from kg.ontology import DEFAULT_BASE, KG, KINDS
+    from kg.rdf import language
+
+    mentions = list(mentions)
+    spellings: dict[str, set[str]] = {}
+    for m in mentions:
+        spellings.setdefault(m.entity, set()).add(m.text)
+    graph = Graph()
+    graph.bind("kg", KG._NS)
+    graph.bind("skos", SKOS)
+    for kind in KINDS:
+        graph.bind(kind.replace("-", ""), f"{DEFAULT_BASE}{kind}/")
+    evidence = {key: where[0] for key, where in _places(gazetteer, mentions).items()}
+    pending = sorted(evidence)
+    while pending:  # with the broader entities a version pattern made on the way
+        entity = gazetteer.entities[pending.pop()]
+        parent = (
+            gazetteer.entities.get(entity.broader)
+            if isinstance(entity, Found) and entity.broader
+            else None
+        )
+        if parent is not None and parent.found_by != "gazetteer" and parent.key not in evidence:
+            evidence[parent.key] = f"{evidence[entity.key]} (as the family of {entity.label})"
+            pending.append(parent.key)
+    for key in sorted(evidence):
+        entity = gazetteer.entities[key]
+        subject = URIRef(DEFAULT_BASE + key)
+        graph.add((subject, RDF.type, KINDS[entity.kind][0]))
+        graph.add((subject, SKOS.prefLabel, Literal(entity.label, lang=language(entity.label))))
+        for other in sorted(spellings.get(key, set()) - {entity.label}):
+            graph.add((subject, SKOS.altLabel, Literal(other, lang=language(other))))
+        if isinstance(entity, Found) and entity.broader:
+            graph.add((subject, SKOS.broader, URIRef(DEFAULT_BASE + entity.broader)))
+        if entity.affiliation:
+            graph.add((subject, KG.affiliation, URIRef(DEFAULT_BASE + entity.affiliation)))
+        comment = f"found by {entity.found_by} in {evidence[key]}"
+        graph.add((subject, RDFS.comment, Literal(comment)))
+    return graph.serialize(format="turtle")

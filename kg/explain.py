@@ -34,10 +34,20 @@ def explain(analysis: Analysis, talk: Talk, base: str) -> str:
         if (item.source, item.line) != (talk.source, talk.line):
             continue
         entity = analysis.gazetteer.entities[item.entity]
-        lines.append(f"{item.role}: {entity.label}  <{base}{entity.key}>")
+        origin = (
+            ""
+            if entity.found_by == "gazetteer"
+            else f"  (not in the gazetteer: found by {entity.found_by})"
+        )
+        lines.append(f"{item.role}: {entity.label}  <{base}{entity.key}>{origin}")
         for m in item.evidence:
+            how = {
+                "gazetteer": f'gazetteer label "{m.label}"',
+                "pattern": f'version pattern, "{m.label}"',
+                "cue": "cue: named where a name stands",
+            }[m.method]
             lines.append(
-                f'  {m.field} [{m.start}:{m.end}] "{m.text}" (gazetteer label "{m.label}")'
+                f'  {m.field} [{m.start}:{m.end}] "{m.text}" ({how}; {m.method}, confidence {m.confidence:.2f})'
             )
             lines.append(f"    {m.sentence}")
     for claim in find_claims([talk]):

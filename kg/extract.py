@@ -13,20 +13,35 @@ NORM is NFKC plus case folding (full-width letters, case) and a single space for
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from kg.ontology import Entity, Gazetteer, normalize
+from kg.ontology import KINDS, Entity, Gazetteer, normalize, slug
 from kg.table import PART_MARKER, Talk, by_talk
 
 LATIN = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 TOKEN = re.compile(f"[{LATIN}]+|\\s+|\\S")
 LATIN_WORDS = re.compile(f"[{LATIN}]+(?:[ -][{LATIN}]+)+")
-SENTENCE = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+|$)|\s{2,}")
+# Where a sentence may end: Chinese and English end marks, and a full stop followed by a space,
+# a closing mark, a Chinese character or the end of the text ("3.5x", "v1.2", "Llama 3.1" keep
+# their dots). A run of spaces (a paragraph break written inline) ends one too.
+SENTENCE_END = re.compile(
+    r"[。！？!?；;]+[”’\"')）」』]*|\.(?=[\s”’\"')）」』]|$|[\u3400-\u9fff])[”’\"')）」』]*|\s{2,}"
+)
+# Words whose full stop is not the end of a sentence: "e.g.", "vs.", "Inc.", "Dr.", "U.S.".
+ABBREVIATION = re.compile(
+    r"(?:^|[\s(（\"“])(?:(?:[A-Za-z]\.)*[A-Za-z]|e\.g|i\.e|vs|etc|Inc|Corp|Co|Ltd|Jr|Sr|Dr|Mr|Mrs|Ms"
+    r"|Prof|St|No|Fig|al|approx|Dept|Univ|Mt|cf|viz)$",
+    re.IGNORECASE,
+)
 # The opening clause that names who gives a talk: "本视频由X公司的A和B分享", "X的A分享了".
+# A capitalised word right after a first name: its surname ("Kevin Klues").
+SURNAME = re.compile(r"[ \u00a0][A-Z][a-z\u00c0-\u024f]+")
 PRESENTER_VERB = re.compile(
     r"分享|呈现|主讲|介绍|带来|讲述|探讨|\b(?:present|describe|show|share|explain|walk|compare"
     r"|cover|discuss|introduce|demonstrate|detail|benchmark)s?\b"
@@ -48,6 +63,19 @@ class Mention:
     sentence: str
     method: str = "gazetteer"  # how it was found: "gazetteer", "pattern" or "cue"
     confidence: float = 1.0
+
+
+@dataclass(frozen=True, order=True)
+class Found(Entity):
+    """An entity the gazetteer does not list, found in the text by a pattern or a cue;
+    `broader` is the entity it is a version or a size of ("Llama 3.1 70B" -> "Llama 3.1")."""
+
+    broader: str | None = None
+
+
+# How sure a link is, by how it was found: a gazetteer label, a version pattern after a family
+# the gazetteer knows, or a name in a position that names one (a cue).
+CONFIDENCE = {"gazetteer": 1.0, "pattern": 0.9, "cue": 0.7}
 
 
 @dataclass(frozen=True, order=True)
@@ -149,23 +177,209 @@ def extract(nlp: object, gazetteer: Gazetteer, talks: Iterable[Talk]) -> list[Me
         for span in doc.spans["kg"]:
             entity = gazetteer.entities[span.id_]
             label = _label_matched(entity, span.text)
-            if label is not None:
-                found.append((span.start_char, span.end_char, entity, label))
+            start, end = span.start_char, span.end_char
+            if label is None:
+                continue
+            if entity.context and not _in_context(entity, label, sentence_at(text, start)):
+                continue
+            if entity.kind == "person" and " " not in label and SURNAME.match(text, end):
+                continue  # "Kevin" in "Kevin Klues" is someone else
+            found.append((start, end, entity, label))
         for start, end, entity, label in _longest_per_kind(found):
-            mentions.append(
-                Mention(
-                    source=talk.source,
-                    line=talk.line,
-                    field=field,
-                    start=start,
-                    end=end,
-                    entity=entity.key,
-                    text=text[start:end],
-                    label=label,
-                    sentence=sentence_at(text, start),
+            mentions.append(_mention(talk, field, text, start, end, entity, "gazetteer", label))
+    return sorted(_identified(gazetteer, mentions))
+
+
+def _in_context(entity: Entity, label: str, sentence: str) -> bool:
+    """An entity with context words ("Triton": kernel? server?) matches only where its sentence
+    holds one of them: a Latin word as a whole run of letters and digits, a Chinese word
+    anywhere (ontology/README contract, `kg:contextWord`)."""
+    if not entity.context:
+        return True
+    text = normalize(sentence)
+    for word in entity.context:
+        word = normalize(word)
+        if re.fullmatch(f"[{LATIN}]+", word):
+            if re.search(f"(?<![{LATIN}]){re.escape(word)}(?![{LATIN}])", text):
+                return True
+        elif word in text:
+            return True
+    return False
+
+
+def _identified(gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
+    """Drop the people a name alone cannot tell apart: a person known only by a first name
+    ("Kevin") is that person only in a talk that names the affiliation too (or a product of it),
+    or with one of its
+    context words in the sentence. A full name and an affiliation identify a person across
+    tables and events; a first name alone does not."""
+    from kg.ontology import KG, key_of
+
+    developer = {key_of(s): key_of(o) for s, o in gazetteer.graph.subject_objects(KG.developer)}
+    named = {  # the organizations a talk names, itself or by a product of theirs ("Lance DB")
+        (m.source, m.line, developer.get(m.entity, m.entity))
+        for m in mentions
+        if gazetteer.entities[m.entity].kind in ("organization", "software")
+    }
+    kept = []
+    for m in mentions:
+        entity = gazetteer.entities[m.entity]
+        if entity.kind == "person" and " " not in m.label:
+            anchored = (m.source, m.line, entity.affiliation) in named
+            if not anchored and not (entity.context and _in_context(entity, m.label, m.sentence)):
+                continue
+        kept.append(m)
+    return kept
+
+
+# The version and size grammar that follows a family name, part by part: "Llama| 3.1| 70B",
+# "Qwen3|-235B|-A22B", "Mixtral| 8x7B", "Gemma| 2", "DeepSeek|-V3", "Qwen2.5|-VL", "TPU| v5e".
+VARIANT_WORDS = "Instruct|Chat|Coder|Base|Vision|Pro|Flash|Mini|Turbo|Max|Plus|Lite|Ultra|Omni|Nano"
+PART = {
+    "model": re.compile(
+        r"(?P<sep>[ -]?)(?P<part>\d{1,3}x\d{1,3}(?:\.\d+)?[BMbm]|\d{1,4}(?:\.\d+)?[BMbmT]"
+        r"|(?<=-)A\d{1,3}(?:\.\d+)?B|[Vv]?\d{1,2}(?:\.\d{1,2})*[a-z]?|(?<=[ -])[A-Z]\d{1,2}"
+        r"|(?<=-)[A-Z][A-Za-z]{1,11}"
+        rf"|(?<= )(?:{VARIANT_WORDS}))(?![A-Za-z0-9]|\.\d)"
+    ),
+    "hardware": re.compile(
+        r"(?P<sep>[ -]?)(?P<part>v\d{1,2}[a-z]{0,2}|(?:NVL|SXM|PCIe)\d{0,3}|\d{2,3}GB)"
+        r"(?![A-Za-z0-9]|\.\d)"
+    ),
+}
+POINT = re.compile(r"(?P<sep>\.)(?P<part>\d{1,2})(?![A-Za-z0-9]|\.\d)")
+VERSION = re.compile(r"[Vv]?\d{1,2}(?:\.\d{1,2})*[a-z]?")
+# A name followed by a parameter count, with or without a version between: "Mixtral 8x22B",
+# "Qwen2.5-72B", "Gemma 2 9B".
+SIZED = re.compile(
+    r"(?<![A-Za-z0-9.])([A-Z][A-Za-z]{2,})(?=(?:[ -]?[Vv]?\d{1,2}(?:\.\d{1,2})*)?[ -]"
+    r"(?:\d{1,4}(?:\.\d+)?[BM]|\d{1,2}x\d{1,3}B)(?![A-Za-z0-9]))"
+)
+# A family name glued to its version: "Qwen2.5", "Llama3", "TPUv4".
+GLUED = re.compile(r"(?<![A-Za-z0-9.])([A-Za-z]{2,}?)(?=v?\d)")
+
+
+def find_versions(
+    gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention]
+) -> tuple[dict[str, Found], list[Mention]]:
+    """Versions and sizes of the models and hardware the gazetteer knows by family, named by the
+    grammar after the family's name ("Llama 3.1 70B"): the most specific entity is made, with
+    `broader` up the chain to the family (Llama 3.1 70B -> Llama 3.1 -> Llama), and one mention
+    of it where the text names it. A version the gazetteer lists is that entity, not a new one."""
+    known = labels_by_kind(gazetteer)
+    starts: dict[tuple[str, int, str], list[tuple[int, int, Entity]]] = {}
+    for m in mentions:
+        entity = gazetteer.entities[m.entity]
+        if entity.kind in PART:
+            starts.setdefault((m.source, m.line, m.field), []).append((m.start, m.end, entity))
+    made: dict[str, Found] = {}
+    found = []
+    for talk in talks:
+        for field, text in _fields(talk):
+            places = starts.get((talk.source, talk.line, field), [])
+            for match in GLUED.finditer(text):
+                for kind in PART:
+                    family = known.get((kind, _compact(match.group(1))))
+                    if family is not None:
+                        places.append((match.start(), match.end(), family))
+            for match in SIZED.finditer(text):
+                # A name the gazetteer does not know, followed by a parameter count, is a model
+                # family: "Mixtral 8x22B", "Qwen2.5-72B".
+                name = match.group(1)
+                if any(s <= match.start() < e for s, e, _ in places) or any(
+                    (kind, _compact(name)) in known for kind in KINDS
+                ):
+                    continue
+                key = "model/" + slug(name)
+                family = made.setdefault(
+                    key, Found(key, "model", name, (name,), found_by="pattern")
                 )
+                places.append((match.start(), match.end(), family))
+            listed = {(start, end, entity.key) for start, end, entity in places}
+            for start, end, family in places:
+                chain, end = _chain(text, end, family, known, made)
+                if chain and (start, end, chain[-1].key) not in listed:
+                    found.append(_mention(talk, field, text, start, end, chain[-1], "pattern"))
+    return made, sorted(set(found))
+
+
+_LABELS: list[tuple[dict[str, Entity], dict[tuple[str, str], Entity]]] = []
+
+
+def labels_by_kind(gazetteer: Gazetteer) -> dict[tuple[str, str], Entity]:
+    """Every gazetteer entity by (kind, label compared without case, width, spaces, hyphens);
+    made once per gazetteer (a build looks it up for every chunk)."""
+    if _LABELS and _LABELS[0][0] is gazetteer.entities:
+        return _LABELS[0][1]
+    index = {
+        (entity.kind, _compact(label)): entity
+        for entity in gazetteer.entities.values()
+        if entity.found_by == "gazetteer"
+        for label in entity.labels
+    }
+    _LABELS[:] = [(gazetteer.entities, index)]
+    return index
+
+
+def _chain(
+    text: str,
+    position: int,
+    family: Entity,
+    known: dict[tuple[str, str], Entity],
+    made: dict[str, Found],
+) -> tuple[list[Entity], int]:
+    """The entities the parts after `position` name, from the family down, and where they end."""
+    chain: list[Entity] = []
+    label, key, parent = family.label, family.key, family
+    while True:
+        part = PART[family.kind].match(text, position)
+        if not chain and label[-1].isdigit():  # "Qwen2" -> "Qwen2.5": a point release
+            part = POINT.match(text, position) or part
+        elif part and part.group("sep") == "" and (chain or not VERSION.fullmatch(part["part"])):
+            part = None  # only a version may follow a name without a space: "Qwen2.5", "TPUv4"
+        if part is None:
+            break
+        label += part.group("sep") + part.group("part")
+        key += "-" + slug(part.group("part"))
+        entity = known.get((family.kind, _compact(label)))
+        if entity is None:
+            entity = made.setdefault(
+                key,
+                Found(key, family.kind, label, (label,), found_by="pattern", broader=parent.key),
             )
-    return sorted(mentions)
+        chain.append(entity)
+        parent, key, position = entity, entity.key, part.end()
+    return chain, position
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s-]+", "", normalize(text))
+
+
+def _mention(
+    talk: Talk,
+    field: str,
+    text: str,
+    start: int,
+    end: int,
+    entity: Entity,
+    method: str,
+    label: str | None = None,
+) -> Mention:
+    """A mention of `entity` at text[start:end]; `label` is the gazetteer label that matched."""
+    return Mention(
+        source=talk.source,
+        line=talk.line,
+        field=field,
+        start=start,
+        end=end,
+        entity=entity.key,
+        text=text[start:end],
+        label=label or entity.label,
+        sentence=sentence_at(text, start),
+        method=method,
+        confidence=CONFIDENCE[method],
+    )
 
 
 def _fields(talk: Talk) -> Iterator[tuple[str, str]]:
@@ -207,17 +421,37 @@ def _longest_per_kind(
     ]
 
 
+def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The sentences of `text` as (start, end) offsets, end marks included, in English and
+    Chinese: a full stop ends a sentence only before a space (or a closing mark, a Chinese
+    character, the end) and not after an abbreviation or an initial ("e.g.", "Inc.", "U.S.")."""
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        before = text[max(0, match.start() - 12) : match.start()]
+        if match.group()[0] == "." and ABBREVIATION.search(before):
+            continue
+        yield start, match.end()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
 def sentence_at(text: str, offset: int, reach: int = 500) -> str:
-    """The sentence of `text` that holds the character at `offset`, looking at most `reach`
-    characters either side (a huge cell without punctuation must not make every mention quadratic)."""
-    start = max(0, offset - reach)
-    window = text[start : offset + reach]
-    for match in SENTENCE.finditer(window):
-        if match.start() <= offset - start < match.end():
-            sentence = match.group().strip()
-            marker = PART_MARKER.match(sentence)
-            return sentence[marker.end() :] if marker else sentence
-    return window.strip()
+    """The sentence of `text` that holds the character at `offset`, cut to at most `reach`
+    characters either side (a huge cell without punctuation must not make every mention
+    quadratic). A text's sentences are found once, for all its mentions."""
+    ends = _sentence_ends(text)
+    index = bisect_right(ends, offset)
+    start = max(ends[index - 1] if index else 0, offset - reach)
+    end = min(ends[index] if index < len(ends) else len(text), offset + reach)
+    sentence = text[start:end].strip()
+    marker = PART_MARKER.match(sentence)
+    return sentence[marker.end() :] if marker else sentence
+
+
+@lru_cache(maxsize=64)
+def _sentence_ends(text: str) -> tuple[int, ...]:
+    return tuple(end for _, end in sentence_spans(text))
 
 
 def presenter_clause(talk: Talk) -> tuple[int, int] | None:
@@ -225,8 +459,9 @@ def presenter_clause(talk: Talk) -> tuple[int, int] | None:
     if not talk.parts:
         return None
     first = talk.summary.find(talk.parts[0][1])
-    ends = [i for i in (talk.summary.find("。", first), talk.summary.find(". ", first)) if i >= 0]
-    sentence_end = min(ends, default=len(talk.summary))
+    rest = talk.summary[first:]
+    ends = (end for start, end in sentence_spans(rest) if rest[start:end].strip())
+    sentence_end = first + next(ends, len(rest))
     verb = PRESENTER_VERB.search(talk.summary, first, sentence_end)
     if verb is None:
         return None
@@ -246,6 +481,7 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
     links: list[Link] = []
     for talk in talks:
         found = _resolve_homonyms(gazetteer, mentions_of.get((talk.source, talk.line), []))
+        found = _outermost(gazetteer, found)
         evidence: dict[tuple[str, str], list[Mention]] = {}
         for mention in found:
             evidence.setdefault(
@@ -257,6 +493,22 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
         for key, items in sorted(presenters.items()):
             links.append(Link(talk.source, talk.line, "presenter", key, tuple(sorted(set(items)))))
     return sorted(links)
+
+
+def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
+    """A mention inside a longer one of the same kind gives way: "Llama 3.1 70B" links that
+    version, not also "Llama"."""
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for m in found:
+        spans.setdefault((m.field, gazetteer.entities[m.entity].kind), []).append((m.start, m.end))
+    return [
+        m
+        for m in found
+        if not any(
+            s <= m.start and m.end <= e and e - s > m.end - m.start
+            for s, e in spans[(m.field, gazetteer.entities[m.entity].kind)]
+        )
+    ]
 
 
 def _resolve_homonyms(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
@@ -302,7 +554,9 @@ def _presenters(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> dict[
         former = talk.summary[max(0, m.start - 1) : m.start] == "前"
         if entity.kind == "organization" and in_clause and not (parent or former):
             presenters.setdefault(m.entity, []).append(m)
-    if not presenters:
+    # With no one named as the speaker, the organizations in the title present the talk ("How
+    # Zoox Built ..."); a speaker named without one says nothing about the title's.
+    if not presenters and not any(gazetteer.entities[m.entity].kind == "person" for m in found):
         for m in found:
             if gazetteer.entities[m.entity].kind == "organization" and m.field == "title":
                 presenters.setdefault(m.entity, []).append(m)

@@ -9,12 +9,22 @@ sentence ties it to: the one after "from"/"of", else the nearest one before it (
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
-from kg.extract import Mention, presenter_clause, sentence_at
-from kg.ontology import DEFAULT_BASE, KG, Entity, Gazetteer, gazetteer_from, slug
+from kg.extract import (
+    CONFIDENCE,
+    Found,
+    Mention,
+    find_versions,
+    labels_by_kind,
+    presenter_clause,
+    sentence_at,
+    sentence_spans,
+)
+from kg.ontology import DEFAULT_BASE, KG, KINDS, Entity, Gazetteer, normalize, slug
 from kg.rdf import language
 from kg.table import Talk
 
@@ -23,7 +33,7 @@ ROLE = r"(?:工程师|经理|负责人|科学家|研究员|成员|创始人|CTO|
 PATTERNS = (
     # Chinese clause: a Latin or Chinese name after a role word or a conjunction, before 和/分享...
     re.compile(
-        rf"{ROLE}\s*({LATIN_NAME}|[\u4e00-\u9fff]{{2,3}})(?=\s*(?:和|与|及|、|共同|分享|主讲|呈现))"
+        rf"{ROLE}\s*({LATIN_NAME}|[\u4e00-\u9fff]{{2,3}})(?=\s*(?:和|与|及|、|共同|分享|主讲|呈现|$))"
     ),
     # English clause: a name of two or three words after "by", "and", "'s", "engineers", ",",
     # before "and", "from", "of", a verb or a comma.
@@ -35,15 +45,122 @@ PATTERNS = (
 )
 NOT_A_NAME = re.compile(
     r"团队|成员|工程师|专家|同事|研究员|负责人|经理|人员|公司|平台|项目|实验室|大学|视频|演讲|本次|共同"
+    r"|大家|我们|他们|开发|社区|用户|技术|主要|详细|深入|分享|介绍|呈现|主讲|带来|探讨"
+    r"|专题|议题|主题|内容|话题|方案|系统|框架|模型|工具|管理|面临|问题|策略|提供|考验|设计|高效|工作"
+    r"|结合|进展|设施|挑战|计算|企业|同样|首先|目前|如何|已经|通过|这些|那些|以及|分别|来自|选择|重点"
     r"|\b(?:Lab|Labs|University|Institute|Cloud|Analytics|Inc|Team|Research|Computing|Summit|Conference"
     r"|In|This|The|Presented)\b"
 )
 
 
+# Names in the positions that name them (cues). A person's name: two to four capitalised words
+# ("Kwindla Hultman Kramer", "Jyh-Jing Hwang", "Sean DuBois"), or two to three Chinese characters.
+UPPER_WORD = r"[A-Z][a-zà-öø-ÿ]+(?:(?:['’]|-)?[A-Z][a-zà-öø-ÿ]+|-[a-zà-öø-ÿ]+)*"
+EN_PERSON = rf"{UPPER_WORD}(?: (?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
+# An organization's name: capitalised words, acronyms and names with digits ("Modal Labs", "Ai2").
+ORG_WORD = r"[A-Z0-9][A-Za-z0-9_&.’'-]*[A-Za-z0-9_&]|[A-Z]"
+EN_ORG = rf"(?:{ORG_WORD})(?: (?:{ORG_WORD}))*"
+EN_NAMES = rf"{EN_PERSON}(?:(?:, |,? and ){EN_PERSON})*"
+# Words that make a capitalised phrase an organization or a thing, not a person.
+NOT_A_PERSON = re.compile(
+    r"\b(?:Labs?|University|Institute|Inc|Corp|AI|Research|Team|Cloud|Group|Foundation|Summit"
+    r"|Conference|Day|This|The|In|From|With|By|Presented|Join|We|Our|PyTorch|Kubernetes|Principal"
+    r"|Senior|Developer|Advocate|Engineer|Manager|Director|Head|Chief|Officer|Founder|Scientist"
+    r"|Staff|Product|Models?|Learning|Language|Data|Machine|Retrieval|Generation|Agents?)\b"
+)
+EN_ROLE = (
+    r"(?:co-?founder|founder|CEO|CTO|CPO|COO|VP|head|director|manager|lead|engineer|scientist"
+    r"|researcher|architect|advocate|professor|member|staff|maintainer|developer|partner|president"
+    r"|student|fellow|chair|principal|senior|staff|product|research|applied|software|technical)"
+)
+EN_CUES = (
+    # "Presented by A, B and C", "By A and B", "With A and B" at a sentence's start, or a list of
+    # names that begins the sentence before a verb: "A, B and C present ...".
+    re.compile(
+        rf"^(?:In this \w+, |Presented by |By |With |From \w[\w ]*?, )?(?P<names>{EN_NAMES})"
+    ),
+    # "X's A and B": the organization before, a name list after.
+    re.compile(rf"(?P<org_before>{EN_ORG})['’]s (?P<names>{EN_NAMES})"),
+    # "X engineers A and B", "NVIDIA solutions architects A and B".
+    re.compile(
+        rf"^(?:In this \w+, )?(?P<org_before>{EN_ORG}) (?:[a-z][\w-]* ){{0,3}}[a-z][a-z-]+ "
+        rf"(?P<names>{EN_NAMES})"
+    ),
+    # "From X, A and B".
+    re.compile(rf"^From (?P<org_before>{EN_ORG}), (?P<names>{EN_NAMES})"),
+)
+# What ties a name to the organization after it: "A of X", "A from X", "A (X)",
+# "A, CTO of X", "A, senior engineer at X", "A and B of X".
+EN_AFTER = re.compile(
+    rf"(?:,? (?:of|from|at) |,? \(|, (?:(?:and|{EN_ROLE}|[A-Za-z-]+) ){{0,5}}(?:of|at) )"
+    rf"(?P<org>{EN_ORG})(?=[ ,.;:)]|$)"
+)
+# A Chinese organization's name: a few characters (no function words) ending in an
+# organization word: "蚂蚁集团", "趋动科技", "江苏纵目信息科技有限公司", "上海交通大学".
+ZH_ORG = (
+    r"(?:[^\s\W\da-zA-Z的了是在从和与将该本这等对把被为时中及或并也都就由以其他她们我你]|[（）()]){1,10}"
+    r"(?:有限公司|公司|集团|科技|大学|学院|研究院|研究所|实验室|股份|银行|金融|信息|数据|云(?!原生))"
+)
+LATIN_ORG = r"[A-Za-z][A-Za-z0-9_.&-]*(?: [A-Z][A-Za-z0-9_.&-]*){0,2}"
+ZH_ROLE = (
+    r"(?:(?:(?![和与])[\u4e00-\u9fffA-Za-z0-9 .+/&-]){0,14}?(?:工程师|专家|经理|总监|架构师|负责人|创始人|CTO|CEO|COO"
+    r"|研究员|开发者|布道师|布道者|教授|讲师|主管|总裁|VP|Maintainer|Committer|成员|主任|科学家|顾问"
+    r"|技术员|博士|学者|院长|总经理|董事长|Ambassador|MVP|Contributor|PMC|使者|大使|爱好者)[、，, ]*)+"
+)
+# A Chinese name is two or three characters; a third that usually begins the next word ("许坤在",
+# "彭柳认为") is not part of it.
+HAN_NAME = r"[\u4e00-\u9fff]{2}(?:(?![在是为将从以认对曾现于和与的及等同了])[\u4e00-\u9fff])?"
+ZH_NAME = rf"{HAN_NAME}|[A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}}"
+ZH_FULL_NAME = rf"{HAN_NAME}|[A-Z][a-z]+(?: [A-Z][a-z]+){{1,2}}"
+ZH_FOLLOWER = (
+    r"(?=介绍|分享|指出|探讨|带来|对比|专注|负责|认为|为|从|通过|以|基于|将|在|现|曾|深入|详细|解读"
+    r"|讲解|老师|（|\(|：|:|，|,|、|和|与|的|\s|$|同时|目前|主要|结合|聚焦|围绕|表示|展示|演示|阐述|剖析"
+    r"|就|共同|主讲|呈现|是|。|；|$)"
+)
+ZH_CUES = (
+    # "X公司技术专家、AI 系统工程师A介绍", "Tetrate 工程师A", at a sentence's start or after 由/来自.
+    re.compile(
+        rf"(?:^|由|来自)(?P<org>{ZH_ORG}|{LATIN_ORG})\s*(?:的\s*)?{ZH_ROLE}(?P<name>{ZH_NAME}){ZH_FOLLOWER}"
+    ),
+    # "来自X的A", "X的A老师", "由X的A（…）分享".
+    re.compile(rf"来自\s*(?P<org>[^，。；]{{1,20}}?)\s*的\s*(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
+    re.compile(
+        rf"(?:^|由)(?P<org>{ZH_ORG}|{LATIN_ORG})\s*的\s*(?P<name>{ZH_NAME})"
+        r"(?=老师|（|\(|分享|介绍|主讲|带来|呈现)"
+    ),
+    # "由A（X 产品经理）", "A（X）".
+    re.compile(rf"(?:^|由)(?P<name>{ZH_NAME})[（(](?P<org>{LATIN_ORG}|{ZH_ORG})(?=[\s）)，,])"),
+    # A role and a name with no organization the words can tell: "阿里巴巴算法专家A", "讲师A".
+    re.compile(rf"(?:^|由|，)[^，。：:]{{0,24}}?{ZH_ROLE}(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
+    re.compile(rf"(?:演讲者|讲师|嘉宾|主讲人)(?:是|为)?\s*(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
+)
+# Words after a name that make it a project, not an employer: "Spring AI Alibaba Maintainer".
+PROJECT_ROLE = re.compile(
+    r"\s*(?:Maintainer|Committer|PMC|Member|Contributor|Ambassador|MVP|成员|维护者|社区)"
+)
+NEXT_ORG = re.compile(
+    rf"[、，,]\s*(?P<org>{ZH_ORG})(?=\S{{0,8}}?(?:工程师|专家|经理|总监|架构师|负责人))"
+)
+# A second name joined to the one before it: "…工程师王刚峰和云原生开发工程师张家华分享".
+ZH_MORE = re.compile(rf"\s*(?:和|与|、)\s*(?:{ZH_ROLE})?(?P<name>{ZH_NAME}){ZH_FOLLOWER}")
+# A verb that says the names give the talk: "A and B present", "A, CTO of X, explains why".
+EN_VERB = re.compile(
+    r"\b(?:will (?:present|show|explain|introduce|share|walk|discuss|describe|give|talk|cover|demo)"
+    r"|(?:present|show|explain|introduce|share|walk|discuss|describe|give|make|report|talk|look"
+    r"|demonstrate|cover|compare|detail|argue|reveal|outline|dive|unveil|lay|take|tell|teach|offer"
+    r"|bring|propose|highlight|lead|run|host)s?)\b"
+)
+# More names after a cue's organization: "A (X) and B (Y)", "X's A, with B and C".
+EN_MORE = re.compile(rf"\)?,? (?:and|with) (?P<names>{EN_NAMES})")
+EN_PREFIX = re.compile(r"(?:In this \w+, |Presented by |By |With |From \w[\w ]*?, )")
+GENERIC = {"ai", "ml", "llm", "it", "apm", "pmc", "ide", "api", "gpu", "cpu", "the", "this", "our"}
+GENERIC |= {"they", "we", "he", "she", "you", "i", "these", "those", "here", "there", "then"}
+
+
 def find_speakers(
     gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
 ) -> tuple[Gazetteer, list[Mention]]:
-    """The gazetteer grown by the people found, and their mentions."""
+    """The gazetteer grown by the entities found, and their mentions."""
     people, found = new_people(gazetteer, talks, mentions)
     return with_people(gazetteer, people), found
 
@@ -51,9 +168,215 @@ def find_speakers(
 def new_people(
     gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
 ) -> tuple[dict[str, Entity], list[Mention]]:
-    """The people found that the gazetteer does not know (a key found twice keeps its last
-    finding), and the mentions of everyone found. Each talk's findings depend on that talk alone,
-    so chunks of talks can be searched apart (kg.engine) and their people merged in order."""
+    """The entities found in the text that the gazetteer does not list (versions of its models
+    and hardware by pattern, then people by cue; a key found twice keeps its last finding), and
+    their mentions. Each talk's findings depend on that talk alone, so chunks of talks can be
+    searched apart (kg.engine) and their entities merged in order."""
+    talks = list(talks)
+    versions, versioned = find_versions(gazetteer, talks, mentions)
+    cued, by_cue = _cued(gazetteer, talks, mentions)
+    grown = Gazetteer({**gazetteer.entities, **cued}, gazetteer.tracks, gazetteer.graph)
+    people, found = _people(grown, talks, mentions + by_cue)
+    return {**versions, **cued, **people}, sorted(versioned + by_cue + found)
+
+
+def _cued(
+    gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
+) -> tuple[dict[str, Entity], list[Mention]]:
+    """People and organizations named by the cues of the sentences that introduce a talk's
+    speakers (the summary's first two): "A from X", "A, CTO of X", "X's A and B", "A and B of X",
+    "Presented by A (X)", "X公司技术专家A介绍", "来自X的A", "A（X 产品经理）". A person's
+    affiliation is the organization its cue names, never another one in the text."""
+    known = labels_by_kind(gazetteer)
+    of_talk: dict[tuple[str, int], list[Mention]] = {}
+    for m in mentions:
+        if m.field == "summary":
+            of_talk.setdefault((m.source, m.line), []).append(m)
+    made: dict[str, Entity] = {}
+    found: list[Mention] = []
+    for talk in talks:
+        listed = of_talk.get((talk.source, talk.line), [])
+        spans = [(m.start, m.end) for m in listed]
+        sentences = (
+            span for span in sentence_spans(talk.summary) if talk.summary[slice(*span)].strip()
+        )
+        for first, last in islice(sentences, 2):
+            for name, org in _cues(talk.summary, first, last):
+                person_span = (name[0], name[1])
+                if any(s < person_span[1] and person_span[0] < e for s, e in spans):
+                    continue  # a name the gazetteer knows (a person, a product)
+                affiliation = None
+                if org is not None:
+                    affiliation = _organization(gazetteer, talk, org, listed, known, made, found)
+                elif re.search("[\u4e00-\u9fff]", talk.summary[first:last]):
+                    # "谷歌软件工程师A": the organization right before the role, if the gazetteer knows it
+                    affiliation = _affiliation(talk.summary, orgs_of(listed), name[0], name[1])
+                spans.append(person_span)
+                text = talk.summary[name[0] : name[1]]
+                key = _person_key(text, affiliation, talk.event)
+                person = made.get(key) or gazetteer.entities.get(key)
+                if person is None:
+                    person = Found(
+                        key, "person", text, (text,), affiliation=affiliation, found_by="cue"
+                    )
+                    made[key] = person
+                found.append(_cue_mention(talk, name[0], name[1], person))
+    return made, sorted(set(found))
+
+
+def _cues(
+    text: str, first: int, last: int
+) -> Iterator[tuple[tuple[int, int], tuple[int, int] | None]]:
+    """(name span, organization span or None) for each person the cues of one sentence name."""
+    sentence = text[first:last]
+    offset = first + len(sentence) - len(sentence.lstrip())
+    sentence = sentence.strip()
+    if re.search("[\u4e00-\u9fff]", sentence):
+        yield from _zh_cues(sentence, offset)
+        return
+    for number, pattern in enumerate(EN_CUES):
+        for match in pattern.finditer(sentence):
+            end = match.end("names")
+            org = None
+            if "org_before" in match.groupdict() and match.group("org_before"):
+                if match.group("org_before").casefold() in GENERIC:
+                    continue  # "They introduce Compiled Autograd": no organization, no names
+                org = match.span("org_before")
+            after = EN_AFTER.match(sentence, end)
+            if after:
+                org = after.span("org")
+            if number == 0 and not EN_PREFIX.match(sentence) and not EN_VERB.search(sentence, end):
+                continue  # a capitalised phrase that begins a sentence is a name only before a verb
+            yield from _names(sentence, offset, match.start("names"), end, org)
+            position = after.end() if after else end
+            while more := EN_MORE.match(sentence, position):
+                after = EN_AFTER.match(sentence, more.end("names"))
+                yield from _names(
+                    sentence,
+                    offset,
+                    more.start("names"),
+                    more.end("names"),
+                    after.span("org") if after else org,
+                )
+                position = after.end() if after else more.end()
+
+
+def orgs_of(mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions if m.entity.startswith("organization/")]
+
+
+def _names(
+    sentence: str, offset: int, start: int, end: int, org: tuple[int, int] | None
+) -> Iterator[tuple[tuple[int, int], tuple[int, int] | None]]:
+    placed = (org[0] + offset, org[1] + offset) if org else None
+    for person in re.finditer(EN_PERSON, sentence[start:end]):
+        if not NOT_A_PERSON.search(person.group()):
+            yield (offset + start + person.start(), offset + start + person.end()), placed
+
+
+def _zh_cues(
+    sentence: str, offset: int
+) -> Iterator[tuple[tuple[int, int], tuple[int, int] | None]]:
+    for pattern in ZH_CUES:
+        for match in pattern.finditer(sentence):
+            org: tuple[int, int] | None = None
+            if "org" in match.groupdict():
+                org = match.span("org")
+                words = match.group("org").split()
+                if PROJECT_ROLE.match(sentence, org[1]) or PROJECT_ROLE.fullmatch(words[-1]):
+                    org = None  # "SkyWalking PMC 成员": a project's role, not an employer
+                elif match.group("org").strip().casefold() in GENERIC:
+                    continue
+                else:  # the organization nearest the name: "KubeSphere Maintainer、视源股份运维工程师A"
+                    later = list(NEXT_ORG.finditer(sentence, org[1], match.start("name")))
+                    org = later[-1].span("org") if later else org
+            names = [match]
+            position = match.end("name")
+            while more := ZH_MORE.match(sentence, position):
+                names.append(more)
+                position = more.end("name")
+            for name in names:
+                if NOT_A_NAME.search(name.group("name")):
+                    continue
+                span = name.span("name")
+                placed = (org[0] + offset, org[1] + offset) if org else None
+                yield (span[0] + offset, span[1] + offset), placed
+
+
+def _organization(
+    gazetteer: Gazetteer,
+    talk: Talk,
+    span: tuple[int, int],
+    listed: list[Mention],
+    known: dict[tuple[str, str], Entity],
+    made: dict[str, Entity],
+    found: list[Mention],
+) -> str | None:
+    """The organization a cue names at `span`: the gazetteer's where it matched there (none when
+    the words are another kind of thing, a product), else one of its own."""
+    start, end = span
+    text = talk.summary[start:end].strip()
+    start = start + talk.summary[start:end].find(text)
+    end = start + len(text)
+    overlapping = [m for m in listed if m.start < end and start < m.end]
+    orgs = [m for m in overlapping if gazetteer.entities[m.entity].kind == "organization"]
+    # In English the cue's words are the name ("Google DeepMind's"); in Chinese the words after a
+    # known organization are often the role's ("Uber AI平台工程师").
+    whole = [m for m in orgs if (m.start, m.end) == (start, end)]
+    chinese = re.search("[\u4e00-\u9fff]", talk.summary[start : end + 8])
+    if whole or orgs and (chinese or not re.fullmatch(EN_ORG, text)):
+        return max(whole or orgs, key=lambda m: m.end - m.start).entity
+    if any(gazetteer.entities[m.entity].kind != "organization" for m in overlapping):
+        return None  # a product's name ("SkyWalking 社区"), not an employer's
+    if len(text) < 2 or text.casefold() in GENERIC:
+        return None
+    entity = known.get(("organization", _compact(text)))
+    if entity is None:
+        key = "organization/" + slug(text)
+        entity = made.get(key) or gazetteer.entities.get(key)
+        if entity is None:
+            entity = made[key] = Found(key, "organization", text, (text,), found_by="cue")
+    found.append(_cue_mention(talk, start, end, entity))
+    return entity.key
+
+
+def _person_key(name: str, affiliation: str | None, event: str) -> str:
+    """A person is a full name and an affiliation; a lone first name without one is a person of
+    this event only."""
+    key = "person/" + slug(name)
+    if affiliation:
+        return key + "-" + slug(affiliation.split("/", 1)[1])
+    return (
+        key
+        if re.search(r"\s", name) or len(name) > 1 and not name.isascii()
+        else key + "-" + slug(event)
+    )
+
+
+def _cue_mention(talk: Talk, start: int, end: int, entity: Entity) -> Mention:
+    text = talk.summary[start:end]
+    return Mention(
+        talk.source,
+        talk.line,
+        "summary",
+        start,
+        end,
+        entity.key,
+        text,
+        entity.label,
+        sentence_at(talk.summary, start),
+        "cue",
+        CONFIDENCE["cue"],
+    )
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s-]+", "", normalize(text))
+
+
+def _people(
+    gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
+) -> tuple[dict[str, Entity], list[Mention]]:
     taken: dict[tuple[str, int], list[tuple[int, int]]] = {}
     in_summary: dict[tuple[str, int], list[Mention]] = {}
     for m in mentions:
@@ -88,8 +411,10 @@ def new_people(
                     + slug(name)
                     + (f"-{affiliation.split('/')[1]}" if affiliation else "")
                 )
-                if key not in gazetteer.entities:
-                    people[key] = Entity(key, "person", name, (name,), affiliation=affiliation)
+                if key not in gazetteer.entities or gazetteer.entities[key].found_by != "gazetteer":
+                    people[key] = Found(
+                        key, "person", name, (name,), affiliation=affiliation, found_by="cue"
+                    )
                 found.append(
                     Mention(
                         talk.source,
@@ -101,29 +426,43 @@ def new_people(
                         name,
                         name,
                         sentence_at(talk.summary, start),
+                        "cue",
+                        CONFIDENCE["cue"],
                     )
                 )
     return people, sorted(found)
 
 
 def _affiliation(text: str, orgs: list[Mention], start: int, end: int) -> str | None:
-    after = [m for m in orgs if m.start >= end and re.search(r"(?:from|of)\s*$", text[: m.start])]
+    after = [
+        m for m in orgs if m.start >= end and re.search(r"(?:from|of)\s*$", text[end : m.start])
+    ]
     if after:
         return min(after, key=lambda m: m.start).entity
-    before = [m for m in orgs if m.end <= start]
+    # The organization right before the name, with only role words between: "Uber AI平台工程师Pong".
+    before = [
+        m
+        for m in orgs
+        if m.end <= start
+        and start - m.end <= 25
+        and not re.search(r"[，。,;；]", text[m.end : start])
+    ]
     return max(before, key=lambda m: m.start).entity if before else None
 
 
-def with_people(gazetteer: Gazetteer, people: dict[str, Entity]) -> Gazetteer:
-    """The gazetteer with `people` added to its graph and entities."""
-    if not people:
+def with_people(gazetteer: Gazetteer, found: dict[str, Entity]) -> Gazetteer:
+    """The gazetteer with the entities `found` in the text added to its graph and entities."""
+    if not found:
         return gazetteer
     graph = Graph()
     graph += gazetteer.graph
-    for key, person in people.items():
+    for key, entity in found.items():
         subject = URIRef(DEFAULT_BASE + key)
-        graph.add((subject, RDF.type, KG.Person))
-        graph.add((subject, SKOS.prefLabel, Literal(person.label, lang=language(person.label))))
-        if person.affiliation:
-            graph.add((subject, KG.affiliation, URIRef(DEFAULT_BASE + person.affiliation)))
-    return gazetteer_from(graph)
+        graph.add((subject, RDF.type, KINDS[entity.kind][0]))
+        graph.add((subject, SKOS.prefLabel, Literal(entity.label, lang=language(entity.label))))
+        if entity.affiliation:
+            graph.add((subject, KG.affiliation, URIRef(DEFAULT_BASE + entity.affiliation)))
+        if isinstance(entity, Found) and entity.broader:
+            graph.add((subject, SKOS.broader, URIRef(DEFAULT_BASE + entity.broader)))
+    entities = dict(sorted({**gazetteer.entities, **found}.items()))
+    return Gazetteer(entities, gazetteer.tracks, graph)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
-from rdflib import Graph
+from rdflib import SKOS, Graph, URIRef
 
 from kg.extract import build_nlp, extract, link, variants
 from kg.ontology import Gazetteer, gazetteer_from
@@ -130,6 +132,19 @@ def test_presenter_falls_back_to_title_organizations(nlp, gazetteer):
     assert ("presenter", "organization/zoox") in {(item.role, item.entity) for item in links}
 
 
+def test_a_speaker_named_without_affiliation_keeps_the_title_from_presenting():
+    from kg.pipeline import find_links
+
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER, format="turtle"))
+    talks = parse_table(
+        table("Serving on NVIDIA GPUs | Ray Summit 2025", "Presented by Lena Ortiz."), "t.md"
+    )
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    assert {(i.role, i.entity) for i in found.links if i.role in ("presenter", "person")} == {
+        ("person", "person/lena-ortiz")
+    }
+
+
 @pytest.mark.parametrize(
     "summary",
     [
@@ -203,3 +218,160 @@ def test_a_verb_about_content_does_not_make_presenters(nlp, gazetteer):
     talks = parse_table(table("A keynote | Ray Summit 2025", summary), "t.md")
     links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
     assert [item for item in links if item.role == "presenter"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It is fast. It is cheap.", ["It is fast.", "It is cheap."]),
+        ("Why? Because! Yes.", ["Why?", "Because!", "Yes."]),
+        (
+            "本视频由Zuks团队分享。他们介绍了Ray！好吗？",
+            ["本视频由Zuks团队分享。", "他们介绍了Ray！", "好吗？"],
+        ),
+        ("Built on Ray.它很快。", ["Built on Ray.", "它很快。"]),
+        (
+            "Tools, e.g. vLLM, i.e. one engine. Next.",
+            ["Tools, e.g. vLLM, i.e. one engine.", "Next."],
+        ),
+        (
+            "Ray vs. Spark at Acme Inc. and Dr. Li. Done.",
+            ["Ray vs. Spark at Acme Inc. and Dr. Li.", "Done."],
+        ),
+        (
+            "Teams in the U.S. and J. Smith agree. Done.",
+            ["Teams in the U.S. and J. Smith agree.", "Done."],
+        ),
+        (
+            "It is 3.5x faster on v1.2 with Llama 3.1 70B. Next.",
+            ["It is 3.5x faster on v1.2 with Llama 3.1 70B.", "Next."],
+        ),
+        ("He said “it works.” Then left.", ["He said “it works.”", "Then left."]),
+        ("One part  and another", ["One part", "and another"]),
+    ],
+)
+def test_sentences_split_in_english_and_chinese(text, expected):
+    from kg.extract import sentence_spans
+
+    assert [text[s:e].strip() for s, e in sentence_spans(text) if text[s:e].strip()] == expected
+
+
+def test_evidence_is_one_english_sentence(nlp, gazetteer):
+    summary = "Zoox runs e.g. 3.5x more jobs. Ray Serve handles the traffic. It scales."
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    (serve,) = [m for m in extract(nlp, gazetteer, talks) if m.entity == "ray-library/ray-serve"]
+    assert serve.sentence == "Ray Serve handles the traffic."
+
+
+FIRST_NAMES = """
+org:robinhood a kg:Organization ; skos:prefLabel "Robinhood"@en .
+person:robert a kg:Person ; skos:prefLabel "Robert"@en ; kg:affiliation org:robinhood .
+person:kevin a kg:Person ; skos:prefLabel "Kevin"@en .
+"""
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # A first name alone is the known person only where the talk names the affiliation too.
+        ("本视频由Robinhood的Robert分享。", {"person/robert"}),
+        ("本视频由Anyscale的Robert分享。", set()),
+        # A first name followed by a surname is someone else.
+        ("Robinhood hosts Robert Nishihara and Kevin Klues.", set()),
+        # Known by a first name and no affiliation: never matched from the gazetteer.
+        ("Kevin talks about Ray.", set()),
+    ],
+)
+def test_first_names_alone_do_not_identify_a_person(summary, expected):
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER + FIRST_NAMES, format="turtle"))
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    mentions = extract(build_nlp(gazetteer), gazetteer, talks)
+    assert {m.entity for m in mentions if m.entity.startswith("person/")} == expected
+
+
+def test_a_bare_ambiguous_label_needs_a_context_word():
+    data = (
+        GAZETTEER
+        + """
+sw:triton-inference-server a kg:Software ; skos:prefLabel "Triton Inference Server"@en ;
+    skos:altLabel "Triton"@en ."""
+    )
+    gazetteer = gazetteer_from(Graph().parse(data=data, format="turtle"))
+    entity = gazetteer.entities["software/triton-inference-server"]
+    entities = {**gazetteer.entities, entity.key: replace(entity, context=("serving", "inference"))}
+    gazetteer = Gazetteer(entities, gazetteer.tracks, gazetteer.graph)
+    nlp = build_nlp(gazetteer)
+    assert found(
+        nlp, gazetteer, "We wrote fused Triton kernels. Triton serves the model for inference."
+    ) == [("software/triton-inference-server", "Triton")]
+    assert found(nlp, gazetteer, "Triton Inference Server runs it.") == [
+        ("software/triton-inference-server", "Triton Inference Server")
+    ]
+
+
+FAMILIES = """
+@prefix model: <https://example.org/kg/id/model/> .
+model:llama a kg:Model ; skos:prefLabel "Llama"@en .
+model:qwen a kg:Model ; skos:prefLabel "Qwen"@en .
+model:qwen3 a kg:Model ; skos:prefLabel "Qwen3"@en .
+model:deepseek a kg:Model ; skos:prefLabel "DeepSeek"@en .
+model:mixtral a kg:Model ; skos:prefLabel "Mixtral"@en .
+"""
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "We serve Llama 3.1 70B today.",
+            ("Llama 3.1 70B", ["model/llama-3-1-70b", "model/llama-3-1", "model/llama"]),
+        ),
+        (
+            "Qwen3-235B-A22B is a mixture of experts.",
+            ("Qwen3-235B-A22B", ["model/qwen3-235b-a22b", "model/qwen3-235b", "model/qwen3"]),
+        ),
+        ("Mixtral 8x7B runs.", ("Mixtral 8x7B", ["model/mixtral-8x7b", "model/mixtral"])),
+        ("DeepSeek-V3 runs.", ("DeepSeek-V3", ["model/deepseek-v3", "model/deepseek"])),
+        (
+            "Qwen2.5-VL captions.",
+            ("Qwen2.5-VL", ["model/qwen-2-5-vl", "model/qwen-2-5", "model/qwen"]),
+        ),
+        ("It beats Qwen 2.5 here.", ("Qwen 2.5", ["model/qwen-2-5", "model/qwen"])),
+        ("Chips: TPU v5e.", ("TPU v5e", ["hardware/tpu-v5e", "hardware/tpu"])),
+        ("GB200 NVL72 racks.", ("GB200 NVL72", ["hardware/gb200-nvl72", "hardware/gb200"])),
+        ("DeepSeek R1 reasons.", ("DeepSeek R1", ["model/deepseek-r1", "model/deepseek"])),
+        # A name the gazetteer does not know, followed by a parameter count, is a model family.
+        ("We tuned Zephyrus 7B.", ("Zephyrus 7B", ["model/zephyrus-7b", "model/zephyrus"])),
+        # Not a version: a plural, a year, a word after the name.
+        ("Llama models in 2025 and Llama-based apps.", ("Llama", ["model/llama"])),
+        ("Llama 2025 plans.", ("Llama", ["model/llama"])),
+    ],
+)
+def test_versions_link_the_most_specific_entity_with_a_chain_to_the_family(summary, expected):
+    from kg.pipeline import find_links
+
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER + FAMILIES, format="turtle"))
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    (item,) = [i for i in found.links if i.role in ("model", "hardware")]
+    chain, key = [], item.entity
+    while key:
+        chain.append(key)
+        entity = found.gazetteer.entities[key]
+        key = getattr(entity, "broader", None) or next(
+            (
+                str(o).rsplit("/id/", 1)[1]
+                for o in found.gazetteer.graph.objects(
+                    URIRef("https://example.org/kg/id/" + key), SKOS.broader
+                )
+            ),
+            None,
+        )
+    assert (item.evidence[0].text, chain) == expected
+    method = (
+        "gazetteer"
+        if chain == [item.entity] or item.entity == "hardware/gb200-nvl72"
+        else "pattern"
+    )
+    assert item.evidence[0].method == method
+    assert found.gazetteer.entities[item.entity].found_by == method

@@ -52,7 +52,72 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             "Google's Maya Lindqvist shows how her team runs JAX.",
             {("Maya Lindqvist", "organization/google")},
         ),
-        ("In this talk, Ana Souza from Nubank shows a pipeline.", {("Ana Souza", None)}),
+        # An organization the gazetteer does not know, named by the cue: an entity of its own.
+        (
+            "In this talk, Ana Souza from Nubank shows a pipeline.",
+            {("Ana Souza", "organization/nubank")},
+        ),
+        (
+            "Lena Ortiz, CTO of Quarkwise Labs, explains why.",
+            {("Lena Ortiz", "organization/quarkwise-labs")},
+        ),
+        (
+            "Presented by Omar Haddad (Fjordline).",
+            {("Omar Haddad", "organization/fjordline")},
+        ),
+        (
+            "Priya Nair and Tom Baker of Verdant Systems present it.",
+            {
+                ("Priya Nair", "organization/verdant-systems"),
+                ("Tom Baker", "organization/verdant-systems"),
+            },
+        ),
+        (
+            "Meridian's Jo Park and Google's Li Wei walk through it.",
+            {("Jo Park", "organization/meridian"), ("Li Wei", "organization/google")},
+        ),
+        (
+            "Acmecorp engineers Sara Lind and Ken Ito show the design.",
+            {("Sara Lind", "organization/acmecorp"), ("Ken Ito", "organization/acmecorp")},
+        ),
+        ("星河科技高级研发工程师张伟介绍了平台。", {("张伟", "organization/星河科技")}),
+        (
+            "来自字节跳动的 Jay Chen 与来自 Orbit 的 Ann Lee 介绍了它。",
+            {("Jay Chen", "organization/bytedance"), ("Ann Lee", "organization/orbit")},
+        ),
+        ("本次演讲由刘军（Tidewave 产品经理）分享。", {("刘军", "organization/tidewave")}),
+        ("海川数据的赵磊老师带来了分享。", {("赵磊", "organization/海川数据")}),
+        (
+            "谷歌软件工程师王刚和开发工程师李强分享了实践。",
+            {("王刚", "organization/google"), ("李强", "organization/google")},
+        ),
+        # The name ends before a word that begins the next clause ("在", "认为").
+        ("星河科技技术专家许坤在大会上分享。", {("许坤", "organization/星河科技")}),
+        (
+            "With Kyle Sand (Tidewave) and Jo Ames (Orbit).",
+            {("Kyle Sand", "organization/tidewave"), ("Jo Ames", "organization/orbit")},
+        ),
+        (
+            "Quarkwise developer advocate Lena Ortiz leads this workshop.",
+            {("Lena Ortiz", "organization/quarkwise")},
+        ),
+        (
+            "Presented by Lena Ortiz, Principal Developer Advocate at Quarkwise.",
+            {("Lena Ortiz", "organization/quarkwise")},
+        ),
+        (
+            "Meridian's Jo Park, with Ann Lee and Bo Kim.",
+            {
+                ("Jo Park", "organization/meridian"),
+                ("Ann Lee", "organization/meridian"),
+                ("Bo Kim", "organization/meridian"),
+            },
+        ),
+        ("They introduce Compiled Autograd.", set()),
+        # A capitalised phrase that begins a sentence is a name only before a verb.
+        ("Large Language Models (LLMs) changed everything.", set()),
+        # A project's role is not an employer.
+        ("本次演讲由刘军（Tidewave Maintainer）分享。", {("刘军", None)}),
         # Not people: a team, a lab, an unknown company in a speaker's place.
         ("本视频由Uber的工程师团队分享。", set()),
         (
