@@ -107,11 +107,14 @@ def build(
     html: bool | None,
 ) -> None:
     """Read talks tables and write the graph as Turtle (talks.ttl) and HTML (graph.html)."""
+    if base_iri is not None and not base_iri.endswith(("/", "#")):
+        raise click.BadParameter("must end in / or #", param_hint="--base-iri")
+    if check and (fresh := _unchanged(inputs, output_dir, base_iri, event, gazetteers, html)):
+        click.echo(f"up to date: {', '.join(str(output_dir / name) for name in fresh)}")
+        return
     from kg.ontology import DEFAULT_BASE
     from kg.pipeline import build as run_build
 
-    if base_iri is not None and not base_iri.endswith(("/", "#")):
-        raise click.BadParameter("must end in / or #", param_hint="--base-iri")
     try:
         result = run_build(
             list(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers,
@@ -142,6 +145,29 @@ def build(
     for path in result.outputs:
         click.echo(f"wrote {path}")
     click.echo(f"seconds: {result.seconds:.2f}")
+
+
+def _unchanged(
+    inputs: tuple[Path, ...],
+    output_dir: Path,
+    base_iri: str | None,
+    event: str | None,
+    gazetteers: tuple[Path, ...],
+    html: bool | None,
+) -> list[str] | None:
+    """The outputs, if their record says they were built from exactly these inputs (no
+    extraction needed to know they are up to date); None otherwise."""
+    from kg.fingerprints import options, sources, unchanged
+    from kg.inputs import input_files
+    from kg.ontology import DEFAULT_BASE
+
+    try:
+        made_from = sources(
+            input_files(list(inputs)), gazetteers, options(base_iri or DEFAULT_BASE, event, html)
+        )
+        return unchanged(output_dir, made_from)
+    except (KgError, OSError):
+        return None  # the build says what is wrong
 
 
 @main.command(

@@ -3,9 +3,10 @@ rebuild would add or remove, as a readable diff of the graph rather than of the 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph
+from rdflib import RDF, RDFS, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from kg.errors import KgError
@@ -69,7 +70,8 @@ def graph_changes(old: Graph, new: Graph) -> list[str]:
     old_links, new_links = _links(old), _links(new)
     lines += sorted(_link_line("+", new, link) for link in new_links - old_links)
     lines += sorted(_link_line("-", old, link) for link in old_links - new_links)
-    added, removed = set(new) - set(old), set(old) - set(new)
+    old_triples, new_triples = _named(old), _named(new)
+    added, removed = new_triples - old_triples, old_triples - new_triples
     counted = {(s, p, o) for s, p, o in added | removed if s in old_talks | new_talks}
     other_added, other_removed = len(added - counted), len(removed - counted)
     if other_added or other_removed:
@@ -77,6 +79,21 @@ def graph_changes(old: Graph, new: Graph) -> list[str]:
             f"other triples: +{other_added} -{other_removed} (entities, evidence, vocabulary)"
         )
     return lines
+
+
+def _named(graph: Graph) -> set[tuple[Node, Node, Node]]:
+    """The graph's triples, each blank node (an evidence phrase: a leaf) named by what refers to
+    it and what it says, so that the same phrase in two parses is the same node."""
+    names: dict[Node, Node] = {}
+    for node in {s for s in graph.subjects() if isinstance(s, BNode)}:
+        facts = sorted(f"{p.n3()} {o.n3()}" for p, o in graph.predicate_objects(node))
+        facts += sorted(f"^{s.n3()} {p.n3()}" for s, p in graph.subject_predicates(node))
+        digest = hashlib.sha1("\n".join(facts).encode("utf-8")).hexdigest()
+        names[node] = URIRef(f"urn:kg:phrase:{digest}")
+    return {
+        (names.get(s, s), p, names.get(o, o))
+        for s, p, o in graph  # type: ignore[misc]
+    }
 
 
 def _talks(graph: Graph) -> set[Node]:

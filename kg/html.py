@@ -24,9 +24,10 @@ from dataclasses import asdict
 from importlib.resources import files
 from typing import Any
 
-from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
 from kg.ontology import KG
+from kg.rdf import evidence
 from kg.stats import RELATIONS, TALK_LINKS, compute, english, local_name, to_networkx
 
 # How each kind of node looks: (legend label, vis shape, colour). Talks take their track's colour.
@@ -216,25 +217,18 @@ def _tracks(graph: Graph) -> list[tuple[str, str, str, str]]:
 def _talk(graph: Graph, talk: URIRef, ids: dict[str, int], track: int) -> dict[str, Any]:
     event = graph.value(talk, KG.event)
     summary = graph.value(talk, KG.summary)
-    title = str(graph.value(talk, RDFS.label) or "")
     links: dict[str, dict[str, Any]] = {}
     for predicate in TALK_LINKS:
         for value in sorted(graph.objects(talk, predicate), key=str):
             if str(value) in ids:
                 link = links.setdefault(str(value), {"entity": ids[str(value)], "props": []})
                 link["props"].append(local_name(predicate))
-    for evidence in graph.objects(talk, KG.evidence):
-        entity, field, sentence, start, end = (
-            str(graph.value(evidence, prop) or "")
-            for prop in (KG.entity, KG.field, KG.sentence, KG.start, KG.end)
-        )
-        if entity not in links or not (start.isdigit() and end.isdigit()):
+    for row in evidence(graph, talk):
+        if row.entity not in links:
             continue
-        text = title if field == "title" else str(summary or "")
-        groups = links[entity].setdefault("groups", {})
-        groups.setdefault((field, sentence), set()).add(
-            _within(text, sentence, int(start), int(end))
-        )
+        groups = links[row.entity].setdefault("groups", {})
+        begin, end = row.start - row.sentence_start, row.end - row.sentence_start
+        groups.setdefault((row.field, row.sentence), set()).add((begin, end))
     for link in links.values():
         link["props"].sort()
         groups = link.pop("groups", {})
@@ -250,16 +244,6 @@ def _talk(graph: Graph, talk: URIRef, ids: dict[str, int], track: int) -> dict[s
         "source": f"{graph.value(talk, KG.sourceFile)}:{graph.value(talk, KG.sourceLine)}",
         "links": sorted(links.values(), key=lambda link: link["entity"]),
     }
-
-
-def _within(text: str, sentence: str, start: int, end: int) -> tuple[int, int]:
-    """Where the match at `start:end` of `text` lies inside `sentence` (a piece of `text`)."""
-    offset = text.find(sentence)
-    while offset >= 0:
-        if offset <= start and end <= offset + len(sentence):
-            return start - offset, end - offset
-        offset = text.find(sentence, offset + 1)
-    return (0, 0)
 
 
 def _parts(sentence: str, ranges: set[tuple[int, int]]) -> list[str]:

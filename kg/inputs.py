@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.rdf import talk_iri
 from kg.table import Talk, read_table
 
 
@@ -26,6 +25,8 @@ def input_files(inputs: list[Path]) -> list[Path]:
 
 def read_talks(inputs: list[Path], event: str | None = None) -> list[Talk]:
     """The talks of every input table (or folder of tables); a talk may appear only once per event."""
+    from kg.rdf import talk_iri  # rdflib: not needed to list the input files
+
     talks: list[Talk] = []
     seen: dict[str, Talk] = {}
     for path in input_files(inputs):

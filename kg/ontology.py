@@ -67,20 +67,45 @@ class KG(DefinedNamespace):
     mentionsSoftware: URIRef
     mentionsModel: URIRef
     evidence: URIRef
-    entity: URIRef
     link: URIRef
+    method: URIRef
+    confidence: URIRef
     field: URIRef
     start: URIRef
     end: URIRef
     matchedText: URIRef
     sentence: URIRef
-    gazetteerLabel: URIRef
+    foundBy: URIRef
     affiliation: URIRef
     vendor: URIRef
     developer: URIRef
     matchCase: URIRef
     matchable: URIRef
     contextWord: URIRef
+
+
+class NIF(DefinedNamespace):
+    """The terms of NIF 2.0 Core the evidence uses: a sentence is a `Context`, a match a `Phrase`."""
+
+    _NS = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+    _fail = True
+
+    Context: URIRef
+    Phrase: URIRef
+    isString: URIRef
+    referenceContext: URIRef
+    beginIndex: URIRef
+    endIndex: URIRef
+    anchorOf: URIRef
+
+
+class ITSRDF(DefinedNamespace):
+    """The one ITS 2.0 term the evidence uses: the entity a phrase names."""
+
+    _NS = Namespace("http://www.w3.org/2005/11/its/rdf#")
+    _fail = True
+
+    taIdentRef: URIRef
 
 
 # Entity kinds: the IRI path segment, the class and the property that links a talk to one.

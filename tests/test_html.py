@@ -19,6 +19,7 @@ from kg.html import page_data, script_json, short
 from kg.ontology import KG, KIND_OF_CLASS
 from kg.pipeline import build
 from kg.query import load_graph
+from kg.rdf import evidence
 
 sys.path.insert(0, str(Path(__file__).parent))
 from chromium import Chromium, find_chromium  # noqa: E402
@@ -280,11 +281,7 @@ def test_clicking_a_talk_shows_its_evidence(browser: Chromium, real: Path) -> No
     # The sentences shown are the exported evidence sentences.
     graph = load_graph(real / "talks.ttl")
     subject = next(graph.subjects(RDFS.label, Literal(title, lang="en")))
-    sentences = {
-        str(graph.value(evidence, KG.sentence))
-        for evidence in graph.objects(subject, KG.evidence)
-        if str(graph.value(evidence, KG.matchedText)) == "Ray Serve"
-    }
+    sentences = {row.sentence for row in evidence(graph, subject) if row.words == "Ray Serve"}
     shown = browser.evaluate(
         "[...document.querySelectorAll('#panel .sentence')].map(s => s.textContent)"
     )
