@@ -1,3 +1,3 @@
 """kg: build a linked RDF knowledge graph from Markdown tables of conference talks."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

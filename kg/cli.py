@@ -59,6 +59,14 @@ GRAPH = click.option(
     help="The Turtle export (what kg build wrote).",
 )
 
+TIMEOUT = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60,
+    show_default=True,
+    help="Stop a query after this many seconds.",
+)
+
 
 @click.group(
     epilog="Example:\n\n\b\n  kg build --input data/talks.md\n  kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?t a kg:Talk }'"
@@ -131,11 +139,19 @@ def build(
     fmt: str,
 ) -> None:
     """Read talks tables and write the graph as Turtle (talks.ttl) and HTML (graph.html)."""
+    from kg import terms
+
+    try:  # before --check's shortcut, which reads no input
+        if base_iri is not None:
+            terms.base(base_iri)
+    except KgError as error:
+        raise KgClickError(error) from None
+    if check and (fresh := _unchanged(inputs, output_dir, base_iri, event, gazetteers, html)):
+        click.echo(f"up to date: {', '.join(str(output_dir / name) for name in fresh)}")
+        return
     from kg.ontology import DEFAULT_BASE
     from kg.pipeline import build as run_build
 
-    if base_iri is not None and not base_iri.endswith(("/", "#")):
-        raise click.BadParameter("must end in / or #", param_hint="--base-iri")
     if fmt == "json" and not check:
         raise click.BadParameter("only with --check", param_hint="--format")
     try:
@@ -181,6 +197,29 @@ def build(
     click.echo(f"seconds: {result.seconds:.2f}")
 
 
+def _unchanged(
+    inputs: tuple[Path, ...],
+    output_dir: Path,
+    base_iri: str | None,
+    event: str | None,
+    gazetteers: tuple[Path, ...],
+    html: bool | None,
+) -> list[str] | None:
+    """The outputs, if their record says they were built from exactly these inputs (no
+    extraction needed to know they are up to date); None otherwise."""
+    from kg.fingerprints import options, sources, unchanged
+    from kg.inputs import input_files
+    from kg.ontology import DEFAULT_BASE
+
+    try:
+        made_from = sources(
+            input_files(list(inputs)), gazetteers, options(base_iri or DEFAULT_BASE, event, html)
+        )
+        return unchanged(output_dir, made_from)
+    except (KgError, OSError):
+        return None  # the build says what is wrong
+
+
 @main.command(
     epilog="Examples:\n\n\b\n"
     "  kg query 'SELECT ?title WHERE { ?t a kg:Talk ; rdfs:label ?title }'\n"
@@ -202,7 +241,8 @@ def build(
     show_default=True,
     help="SPARQL engine; auto takes Oxigraph for exports over 20 MB (indexed once, beside the file).",
 )
-def query(sparql: str, graph_path: Path, fmt: str, engine: str) -> None:
+@TIMEOUT
+def query(sparql: str, graph_path: Path, fmt: str, engine: str, timeout: float) -> None:
     """Run a read-only SPARQL query (text, or a file holding it) over the export.
 
     The prefixes of the export (kg:, rdfs:, skos:, ...) are known without PREFIX lines.
@@ -214,11 +254,17 @@ def query(sparql: str, graph_path: Path, fmt: str, engine: str) -> None:
         text = _query_text(sparql)
         big = graph_path.is_file() and graph_path.stat().st_size >= store.PERSIST_BYTES
         if engine == "oxigraph" or (engine == "auto" and big):
-            result, prefixes = store.query(graph_path, text), store.namespaces(graph_path)
+            result = store.query(graph_path, text, timeout)
+            prefixes = store.namespaces(graph_path)
         else:
             prefixes = load_graph(graph_path)
-            result = run_query(prefixes, text)
-        click.echo(_shown(format_result(result, fmt, prefixes)))
+            result = run_query(prefixes, text, timeout)
+        shown = format_result(result, fmt, prefixes)
+        # CSV for a program is the data as it is (RFC 4180 fields hold any text); on a terminal
+        # it keeps tabs and newlines only. JSON escapes by itself what a terminal must not get.
+        if fmt != "csv" or sys.stdout.isatty():
+            shown = printable(shown, keep="\n\t" if fmt == "csv" else "\n")
+        click.echo(shown)
     except KgError as error:
         raise KgClickError(error) from None
 
@@ -504,7 +550,8 @@ def stats(graph_path: Path) -> None:
 )
 @GRAPH
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
-def serve(graph_path: Path, port: int) -> None:
+@TIMEOUT
+def serve(graph_path: Path, port: int, timeout: float) -> None:
     """Serve the export read-only over the SPARQL protocol (Oxigraph) on 127.0.0.1.
 
     Queries go to http://127.0.0.1:PORT/query; stop the server with Ctrl-C. Unlike kg query,
@@ -513,9 +560,13 @@ def serve(graph_path: Path, port: int) -> None:
     """
     from kg.server import serve as run_server
 
-    click.echo(f"serving {graph_path} at http://127.0.0.1:{port}/query (Ctrl-C stops)", err=True)
+    def ready() -> None:
+        click.echo(
+            f"serving {graph_path} at http://127.0.0.1:{port}/query (Ctrl-C stops)", err=True
+        )
+
     try:
-        code = run_server(graph_path, port)
+        code = run_server(graph_path, port, timeout=timeout, ready=ready)
     except KgError as error:
         raise KgClickError(error) from None
     raise SystemExit(code)

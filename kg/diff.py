@@ -3,10 +3,11 @@ rebuild would add or remove, as a readable diff of the graph rather than of the 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph
+from rdflib import RDF, RDFS, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from kg.errors import KgError
@@ -158,7 +159,8 @@ def graph_diff(old: Graph, new: Graph) -> GraphDiff:
         elif changed:
             moved += 1
     old_links, new_links = _links(old), _links(new)
-    added, removed = set(new) - set(old), set(old) - set(new)
+    old_triples, new_triples = _named(old), _named(new)
+    added, removed = new_triples - old_triples, old_triples - new_triples
     counted = {(s, p, o) for s, p, o in added | removed if s in old_talks | new_talks}
     return GraphDiff(
         talks_added=[_label(new, t) for t in _by_label(new, new_talks - old_talks)],
@@ -170,6 +172,21 @@ def graph_diff(old: Graph, new: Graph) -> GraphDiff:
         other_added=len(added - counted),
         other_removed=len(removed - counted),
     )
+
+
+def _named(graph: Graph) -> set[tuple[Node, Node, Node]]:
+    """The graph's triples, each blank node (an evidence phrase: a leaf) named by what refers to
+    it and what it says, so that the same phrase in two parses is the same node."""
+    names: dict[Node, Node] = {}
+    for node in {s for s in graph.subjects() if isinstance(s, BNode)}:
+        facts = sorted(f"{p.n3()} {o.n3()}" for p, o in graph.predicate_objects(node))
+        facts += sorted(f"^{s.n3()} {p.n3()}" for s, p in graph.subject_predicates(node))
+        digest = hashlib.sha1("\n".join(facts).encode("utf-8")).hexdigest()
+        names[node] = URIRef(f"urn:kg:phrase:{digest}")
+    return {
+        (names.get(s, s), p, names.get(o, o))
+        for s, p, o in graph  # type: ignore[misc]
+    }
 
 
 def _talks(graph: Graph) -> set[Node]:

@@ -1,7 +1,7 @@
 """Run a big build's stages over chunks of talks: in this process, in worker processes
 (`--jobs N`), or on a Ray cluster (`--engine ray`).
 
-Each chunk goes through the stages of `kg.pipeline.find_links` (extract -> speakers -> link), then
+Each chunk goes through the stages of `find_links` (extract -> speakers -> link), then
 claims and rendering (kg.turtle), and checks its own nodes (kg.shacl). A chunk's result depends on
 its talks only, with one exception: a speaker found in several chunks is, as in a build in one
 piece, the person of its last finding; a chunk that linked such a person differently is done
@@ -19,14 +19,47 @@ from pathlib import Path
 
 from kg.claims import find_claims
 from kg.discover import candidates
-from kg.extract import Link, build_nlp
+from kg.extract import Link, Mention, build_nlp, extract, link
 from kg.ontology import Entity, Gazetteer, load_gazetteer
 from kg.shacl import Report
+from kg.speakers import new_people, with_people
 from kg.table import Talk
 from kg.turtle import Chunk, Renderer, Runs
 
 CHUNK_TALKS = 500
 ENGINES = ("local", "ray")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The talks of the inputs, the gazetteer's mentions in them, and the links those make;
+    `gazetteer` is grown by `people`, the speakers found in the text (kg.speakers)."""
+
+    gazetteer: Gazetteer
+    talks: list[Talk]
+    mentions: list[Mention]
+    links: list[Link]
+    people: dict[str, Entity] = field(default_factory=dict)
+
+
+def find_links(
+    nlp: object,
+    gazetteer: Gazetteer,
+    talks: list[Talk],
+    people: dict[str, Entity] | None = None,
+) -> Analysis:
+    """extract -> speakers -> link over `talks`. For a chunk of a build pass `people`, the people
+    known from the whole build so far ({} at first): a person found here takes its entity from
+    there, and the gazetteer grows for linking only."""
+    mentions = extract(nlp, gazetteer, talks)
+    found, speakers = new_people(gazetteer, talks, mentions)
+    if people is None:
+        grown = with_people(gazetteer, found)
+    else:
+        chosen = {key: people.get(key, person) for key, person in found.items()}
+        grown = Gazetteer({**gazetteer.entities, **chosen}, gazetteer.tracks, gazetteer.graph)
+    mentions = sorted(mentions + speakers)
+    return Analysis(grown, talks, mentions, link(grown, talks, mentions), found)
 
 
 @dataclass(frozen=True)
@@ -64,14 +97,17 @@ class Merged:
     candidates: set[tuple[str, str]] = field(default_factory=set)
     links_count: int = 0
     triples: int = 0
+    sentences: int = 0
 
 
 _PREPARED: dict[Settings, tuple[Gazetteer, object, Renderer]] = {}
 
 
 def prepare(settings: Settings, gazetteer: Gazetteer | None = None) -> None:
-    """Load the gazetteer and build the spaCy pipeline once per process."""
-    if settings not in _PREPARED:
+    """Load the gazetteer and build the spaCy pipeline once per process; a build passes the
+    gazetteer it loaded, which replaces one prepared earlier (its files may have changed)."""
+    prepared = _PREPARED.get(settings)
+    if prepared is None or (gazetteer is not None and prepared[0] is not gazetteer):
         gazetteer = gazetteer or load_gazetteer(settings.gazetteers)
         nlp = build_nlp(gazetteer)
         _PREPARED[settings] = (gazetteer, nlp, Renderer(gazetteer, settings.base))
@@ -82,8 +118,6 @@ def process(
 ) -> Result:
     """Find, link and render one chunk of talks, and check its nodes against the shapes.
     `people`: the people of the whole build, when they are known (see the module docstring)."""
-    from kg.pipeline import find_links
-
     prepare(settings)
     gazetteer, nlp, renderer = _PREPARED[settings]
     found = find_links(nlp, gazetteer, talks, people or {})
@@ -99,23 +133,26 @@ def chunked(talks: list[Talk], size: int | None = None) -> list[list[Talk]]:
     return [talks[i : i + size] for i in range(0, len(talks), size)]
 
 
+# Runs `process` over chunks somewhere else (kg.ray_engine.run_on_ray): (settings, chunks, jobs).
+Executor = Callable[[Settings, list[list[Talk]], int], Iterator[Result]]
+
+
 def run(
     settings: Settings,
     gazetteer: Gazetteer,
     talks: list[Talk],
     spill: Path,
     jobs: int = 1,
-    engine: str = "local",
+    execute: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Merged:
-    """Process every chunk of `talks` and merge the results; blocks are spilled to `spill`.
-    `progress` hears (talks done in a chunk, all talks)."""
+    """Process every chunk of `talks` (here, in `jobs` worker processes, or by `execute`) and
+    merge the results; blocks are spilled to `spill`. `progress` hears (talks done in a chunk,
+    all talks)."""
     chunks = chunked(talks)
     prepare(settings, gazetteer)
-    if engine == "ray":
-        from kg.ray_engine import run_on_ray
-
-        results: Iterator[Result] = run_on_ray(settings, chunks, jobs)
+    if execute is not None:
+        results: Iterator[Result] = execute(settings, chunks, jobs)
     elif jobs <= 1 or len(chunks) <= 1:
         results = (process(settings, index, chunk) for index, chunk in enumerate(chunks))
     else:
@@ -147,6 +184,7 @@ def _merge(merged: Merged, result: Result) -> None:
     merged.candidates |= result.candidates
     merged.links_count += chunk.links
     merged.triples += chunk.triples
+    merged.sentences += chunk.sentences
 
 
 def _pool(settings: Settings, chunks: list[list[Talk]], jobs: int) -> Iterator[Result]:

@@ -7,15 +7,15 @@ with `innerHTML`. Our template
 - inlines vis-network from the copy bundled inside the pyvis package (no network needed),
 - carries all table text as JSON in `<script type="application/json">` blocks, with `<`, `>`,
   `&`, U+2028 and U+2029 escaped (`script_json`), and its script writes that text into the page
-  with `textContent` and text nodes only, never as HTML,
-- draws the graph from positions computed here (networkx); a small graph then settles in the page
-  (200 physics steps, about a second) and stops moving, a big one is drawn as it is.
+  with `textContent`, text nodes and canvas text only, never as HTML,
+- draws the map from positions computed here (`_layout`: track groups on a ring, entities inside
+  it), draws the labels itself without overlaps, and builds its other views (around a node, a
+  track, the organization matrix) in the page from the same data.
 The same graph always gives the same bytes.
 """
 
 from __future__ import annotations
 
-import colorsys
 import json
 import math
 import re
@@ -24,21 +24,24 @@ from dataclasses import asdict
 from importlib.resources import files
 from typing import Any
 
-from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
 from kg.ontology import KG
+from kg.rdf import evidence
 from kg.stats import RELATIONS, TALK_LINKS, compute, english, local_name, to_networkx
 
-# How each kind of node looks: (legend label, vis shape, colour). Talks take their track's colour.
+# How each kind of node looks: (legend label, vis shape, colour). The colours are the Okabe-Ito
+# palette (safe for the common colour-vision deficiencies); talks are neutral grey, and tracks are
+# shown by grouping and name, not by colour.
 KIND_STYLE = {
-    "talk": ("Talk", "dot", "#9e9e9e"),
-    "organization": ("Organization", "square", "#d62728"),
-    "ray-library": ("Ray library", "star", "#ff7f0e"),
-    "technique": ("Technique", "diamond", "#2ca02c"),
-    "hardware": ("Hardware", "triangle", "#8c564b"),
-    "software": ("Software", "hexagon", "#1f77b4"),
-    "model": ("Model", "triangleDown", "#9467bd"),
-    "person": ("Person", "box", "#e377c2"),
+    "talk": ("Talk", "dot", "#8f8f8f"),
+    "organization": ("Organization", "square", "#D55E00"),
+    "ray-library": ("Ray library", "star", "#E69F00"),
+    "technique": ("Technique", "diamond", "#009E73"),
+    "hardware": ("Hardware", "triangle", "#0072B2"),
+    "software": ("Software", "hexagon", "#56B4E9"),
+    "model": ("Model", "triangleDown", "#CC79A7"),
+    "person": ("Person", "dot", "#000000"),
 }
 LINK_TITLES = {
     "presentedBy": "Presented by",
@@ -50,6 +53,7 @@ LINK_TITLES = {
     "mentionsSoftware": "Software",
     "mentionsModel": "Models",
 }
+METHODS = ("gazetteer", "pattern", "cue")
 SHORT_LABEL = 28
 SCRIPT_ESCAPES = {
     "<": "\\u003c",
@@ -58,10 +62,10 @@ SCRIPT_ESCAPES = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
-LAYOUT_SEED = 7
-LAYOUT_SCALE = 450  # the layout's half-width in canvas pixels at 100 nodes; grows with sqrt(n)
-SETTLE_LIMIT = 500  # below this many nodes, the page refines the layout (200 physics steps)
-TALK_SPACING = 14  # pixels between talks that share a spot
+TALK_SPACING = 26  # canvas pixels between neighbouring talks of a track group
+GROUP_GAP = 40  # between two track groups on the ring
+ENTITY_GAP = 8  # at least this much space between two entities
+RELAX_STEPS = 60  # rounds of pushing overlapping entities apart
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
@@ -75,16 +79,24 @@ def script_json(value: object) -> str:
 
 
 def render_html(graph: Graph) -> str:
-    """The page for `graph`: talks, the entities they link to, search, filters and analytics."""
+    """The page for `graph`: talks, the entities they link to, search, filters, views and
+    analytics."""
+    return render_page(page_data(graph))
+
+
+def render_page(page: dict[str, Any]) -> str:
+    """The page for the data of `page_data`."""
     from jinja2 import Environment, PackageLoader
     from markupsafe import Markup
     from pyvis.network import Network
 
-    page = page_data(graph)
+    page = dict(page)
     network = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     for node in page.pop("vis_nodes"):
+        node = dict(node)
         network.add_node(node.pop("id"), **node)
     for edge in page.pop("vis_edges"):
+        edge = dict(edge)
         network.add_edge(edge.pop("from"), edge.pop("to"), **edge)
     # pyvis renders `network.path` with `network.templateEnv`; ours autoescapes and knows the
     # filter that embeds JSON, and its globals carry vis-network and our data.
@@ -114,45 +126,50 @@ def _bundled(name: str) -> str:
 
 def page_data(graph: Graph) -> dict[str, Any]:
     """Everything the page shows, as plain data: the vis nodes and edges, and for each node the
-    details of the side panel (by node index), the tracks, the legend and the analytics."""
+    details of the side panel (by node index), the track groups, the legend and the analytics."""
     network = to_networkx(graph)
     ids = {iri: index for index, iri in enumerate(network.nodes)}
     tracks = _tracks(graph)
-    track_index = {iri: index for index, (iri, _, _, _) in enumerate(tracks)}
-    positions = _layout(network, graph)
+    track_index = {iri: index for index, (iri, _, _) in enumerate(tracks)}
+    talk_track = {
+        iri: track_index.get(str(graph.value(URIRef(iri), KG.track)), -1)
+        for iri, kind in network.nodes(data="kind")
+        if kind == "talk"
+    }
+    positions, groups = _layout(network, talk_track)
+    talk_evidence = _evidence(graph)
     vis_nodes, details = [], []
     for iri, data in network.nodes(data=True):
         subject = URIRef(iri)
         kind = data["kind"]
         degree = network.degree(iri)
         if kind == "talk":
-            track = graph.value(subject, KG.track)
-            index = track_index.get(str(track), -1)
-            color = tracks[index][3] if index >= 0 else KIND_STYLE["talk"][2]
-            detail = _talk(graph, subject, ids, index)
+            index = talk_track[iri]
+            detail = _talk(graph, subject, ids, index, talk_evidence.get(iri, []))
+            detail["short"] = short(data["label"])
             hover = f"{data['label']}\n{tracks[index][1] if index >= 0 else ''}".strip()
         else:
-            color = KIND_STYLE[kind][2]
             detail = _entity(graph, subject, ids, network)
             hover = f"{data['label']} ({KIND_STYLE[kind][0]}, {degree} links)"
         x, y = positions[iri]
         vis_nodes.append(
             {
                 "id": ids[iri],
-                "label": short(data["label"]) if kind == "talk" else data["label"],
+                "label": "",  # the page draws the labels itself, without overlaps
                 "title": hover,
                 "shape": KIND_STYLE[kind][1],
-                "color": color,
+                "color": KIND_STYLE[kind][2],
                 "size": _size(kind, degree),
-                "font": {"size": 10 if kind == "talk" else 15},
                 "x": x,
                 "y": y,
             }
         )
-        details.append({"kind": kind, "label": data["label"], "iri": iri, **detail})
-    vis_edges = []
+        details.append(
+            {"kind": kind, "label": data["label"], "iri": iri, "degree": degree, **detail}
+        )
+    vis_edges: list[dict[str, Any]] = []
     for source, target in network.edges:
-        edge: dict[str, Any] = {"from": ids[source], "to": ids[target]}
+        edge: dict[str, Any] = {"id": len(vis_edges), "from": ids[source], "to": ids[target]}
         if network.nodes[source]["kind"] != "talk":
             edge["dashes"] = True
         vis_edges.append(edge)
@@ -164,10 +181,11 @@ def page_data(graph: Graph) -> dict[str, Any]:
             {"key": key, "label": label, "shape": shape, "color": color}
             for key, (label, shape, color) in KIND_STYLE.items()
         ],
-        "tracks": [{"label": label, "zh": zh, "color": color} for _, label, zh, color in tracks],
+        "tracks": [{"label": label, "zh": zh} for _, label, zh in tracks],
+        "groups": groups,
         "links": LINK_TITLES,
+        "methods": list(METHODS),
         "stats": asdict(compute(graph)),
-        "settle": len(vis_nodes) < SETTLE_LIMIT,
     }
 
 
@@ -188,17 +206,20 @@ def short(title: str) -> str:
 
 
 def _size(kind: str, degree: int) -> int:
-    """Node size grows with the logarithm of its degree; talks stay small."""
+    """Node size (radius in canvas pixels) grows with the logarithm of its degree; talks and
+    people stay small."""
     if kind == "talk":
-        return 6 + round(2 * math.log2(1 + degree))
-    return min(48, 10 + round(5 * math.log2(1 + degree)))
+        return 5
+    if kind == "person":
+        return 4
+    return min(34, 7 + round(4 * math.log2(1 + degree)))
 
 
-def _tracks(graph: Graph) -> list[tuple[str, str, str, str]]:
-    """Each track used by a talk: IRI, English label, Chinese label, colour (pastel hues)."""
+def _tracks(graph: Graph) -> list[tuple[str, str, str]]:
+    """Each track used by a talk: IRI, English label, Chinese label."""
     used = sorted({str(track) for track in graph.objects(None, KG.track)})
     result = []
-    for index, iri in enumerate(used):
+    for iri in used:
         zh = next(
             (
                 str(value)
@@ -207,41 +228,61 @@ def _tracks(graph: Graph) -> list[tuple[str, str, str, str]]:
             ),
             "",
         )
-        red, green, blue = colorsys.hls_to_rgb(index / max(1, len(used)), 0.72, 0.6)
-        color = f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
-        result.append((iri, english(graph, URIRef(iri)), zh, color))
+        result.append((iri, english(graph, URIRef(iri)), zh))
     return result
 
 
-def _talk(graph: Graph, talk: URIRef, ids: dict[str, int], track: int) -> dict[str, Any]:
+# One piece of evidence: the entity it names, the field, the sentence, where the match starts
+# and ends in that sentence, how it was found and how sure.
+Evidence = tuple[str, str, str, int, int, str, float]
+
+
+def _evidence(graph: Graph) -> dict[str, list[Evidence]]:
+    """The evidence of each talk (by talk IRI), read with kg.rdf.evidence. A link without a
+    recorded method was found by the gazetteer, with confidence 1."""
+    result: dict[str, list[Evidence]] = {}
+    for row in evidence(graph):
+        begin, end = row.start - row.sentence_start, row.end - row.sentence_start
+        sure = 1.0 if math.isnan(row.confidence) else row.confidence
+        item = (row.entity, row.field, row.sentence, begin, end, row.method or "gazetteer", sure)
+        result.setdefault(row.talk, []).append(item)
+    return result
+
+
+def _talk(
+    graph: Graph, talk: URIRef, ids: dict[str, int], track: int, rows: list[Evidence]
+) -> dict[str, Any]:
     event = graph.value(talk, KG.event)
     summary = graph.value(talk, KG.summary)
-    title = str(graph.value(talk, RDFS.label) or "")
     links: dict[str, dict[str, Any]] = {}
     for predicate in TALK_LINKS:
         for value in sorted(graph.objects(talk, predicate), key=str):
             if str(value) in ids:
                 link = links.setdefault(str(value), {"entity": ids[str(value)], "props": []})
                 link["props"].append(local_name(predicate))
-    for evidence in graph.objects(talk, KG.evidence):
-        entity, field, sentence, start, end = (
-            str(graph.value(evidence, prop) or "")
-            for prop in (KG.entity, KG.field, KG.sentence, KG.start, KG.end)
-        )
-        if entity not in links or not (start.isdigit() and end.isdigit()):
+    for entity, field, sentence, start, end, method, confidence in rows:
+        if entity not in links:
             continue
-        text = title if field == "title" else str(summary or "")
-        groups = links[entity].setdefault("groups", {})
-        groups.setdefault((field, sentence), set()).add(
-            _within(text, sentence, int(start), int(end))
-        )
+        group = links[entity].setdefault("groups", {}).setdefault((field, sentence), {})
+        group.setdefault("ranges", set()).add((start, end))
+        group[method] = max(group.get(method, 0.0), confidence)
     for link in links.values():
         link["props"].sort()
         groups = link.pop("groups", {})
         link["evidence"] = [
-            {"field": field, "parts": _parts(sentence, ranges)}
-            for (field, sentence), ranges in sorted(groups.items())
+            {
+                "field": field,
+                "parts": _parts(sentence, group["ranges"]),
+                "methods": [[m, group[m]] for m in METHODS if m in group],
+            }
+            for (field, sentence), group in sorted(groups.items())
         ]
+        best: dict[str, float] = {}
+        for item in link["evidence"]:
+            for method, confidence in item["methods"]:
+                best[method] = max(best.get(method, 0.0), confidence)
+        # A link with no evidence (a presenter, a speaker) counts as the gazetteer's.
+        link["methods"] = [[m, best[m]] for m in METHODS if m in best] or [["gazetteer", 1.0]]
     return {
         "track": track,
         "event": english(graph, event) if isinstance(event, URIRef) else "",
@@ -250,16 +291,6 @@ def _talk(graph: Graph, talk: URIRef, ids: dict[str, int], track: int) -> dict[s
         "source": f"{graph.value(talk, KG.sourceFile)}:{graph.value(talk, KG.sourceLine)}",
         "links": sorted(links.values(), key=lambda link: link["entity"]),
     }
-
-
-def _within(text: str, sentence: str, start: int, end: int) -> tuple[int, int]:
-    """Where the match at `start:end` of `text` lies inside `sentence` (a piece of `text`)."""
-    offset = text.find(sentence)
-    while offset >= 0:
-        if offset <= start and end <= offset + len(sentence):
-            return start - offset, end - offset
-        offset = text.find(sentence, offset + 1)
-    return (0, 0)
 
 
 def _parts(sentence: str, ranges: set[tuple[int, int]]) -> list[str]:
@@ -299,50 +330,165 @@ def _entity(graph: Graph, entity: URIRef, ids: dict[str, int], network: Any) -> 
     return {
         "prefLabels": labels(SKOS.prefLabel),
         "altLabels": labels(SKOS.altLabel),
+        "foundBy": str(graph.value(entity, KG._NS["foundBy"]) or "gazetteer"),
         "related": related,
         "relatedFrom": related_from,
         "talks": [ids[iri] for iri in talks if network.nodes[iri]["kind"] == "talk"],
     }
 
 
-def _layout(network: Any, graph: Graph) -> dict[str, tuple[int, int]]:
-    """Fixed positions: for a big graph in linear time in the number of talks.
+def _layout(
+    network: Any, talk_track: dict[str, int]
+) -> tuple[dict[str, tuple[int, int]], list[dict[str, Any]]]:
+    """Fixed positions, in time linear in the graph, and the track groups to draw.
 
-    networkx's spring layout (seeded) places a small skeleton: the entities and one anchor per
-    track, joined by how many talks name both. Each talk then sits at the mean of its entities
-    and its track's anchor, and the talks that share a spot are spread on a sunflower spiral
-    around it. A spring layout of every talk would take about 15 s at 2,000 talks (and a physics
-    simulation in the page 20-40 s); see benchmarks/html_layout.md. In a graph of fewer than
-    `SETTLE_LIMIT` nodes the page then lets vis-network's forceAtlas2 settle the nodes from
-    there, which spreads the talks apart in about a second, and stops it.
+    Each track is a disc: its talks on a sunflower spiral (the most linked in the middle), each
+    with the entities that only it names around it. The discs sit on a ring, similar tracks side
+    by side. An entity named by several talks sits inside the ring in the direction of the tracks
+    that name it, as far out as those talks agree: one of a single track lies next to that
+    track's disc, one named all around lies near the middle. Overlapping nodes are pushed apart.
+    A person sits beside their talks.
     """
-    import networkx as nx
+    kinds = dict(network.nodes(data="kind"))
+    sizes = {node: _size(kinds[node], network.degree(node)) for node in network}
+    talks = sorted(talk_track, key=lambda iri: (-network.degree(iri), iri))
+    entities = [iri for iri, kind in kinds.items() if kind not in ("talk", "person")]
+    named_by = {e: [t for t in network.predecessors(e) if t in talk_track] for e in entities}
+    satellites: dict[str, list[str]] = {}
+    for entity in entities:
+        if len(named_by[entity]) == 1:
+            satellites.setdefault(named_by[entity][0], []).append(entity)
+    members = {
+        g: [t for t in talks if talk_track[t] == g] for g in sorted(set(talk_track.values()))
+    }
+    local: dict[str, tuple[float, float]] = {}  # positions inside each disc, around (0, 0)
+    radius: dict[int, float] = {}
+    for group, group_talks in members.items():
+        placed = {}
+        for index, talk in enumerate(group_talks):
+            r = TALK_SPACING * math.sqrt(index + 0.5)
+            x, y = r * math.cos(index * GOLDEN_ANGLE), r * math.sin(index * GOLDEN_ANGLE)
+            placed[talk] = (x, y)
+            around = satellites.get(talk, [])
+            for turn, entity in enumerate(around):
+                angle = 2 * math.pi * turn / len(around) + index
+                reach = 8 + sizes[entity]
+                placed[entity] = (x + reach * math.cos(angle), y + reach * math.sin(angle))
+        _push_apart(placed, {node: sizes[node] for node in placed})
+        local.update(placed)
+        radius[group] = max(math.hypot(*placed[n]) + sizes[n] for n in placed) + 8
+    order = _ring_order(network, members)
+    circumference = sum(2 * radius[g] + GROUP_GAP for g in order)
+    shared = [e for e in entities if e not in local]
+    inner = 24 * math.sqrt(len(shared) + 1) + 60
+    widest = max(radius.values(), default=0.0)
+    ring = max(circumference / (2 * math.pi), inner + widest)
+    positions: dict[str, tuple[float, float]] = {}
+    angles, drawn, walked = {}, [], 0.0
+    for group in order:
+        share = 2 * radius[group] + GROUP_GAP
+        angle = 2 * math.pi * (walked + share / 2) / circumference - math.pi / 2
+        walked += share
+        angles[group] = angle
+        cx, cy = ring * math.cos(angle), ring * math.sin(angle)
+        for node in members[group]:
+            for item in (node, *satellites.get(node, [])):
+                positions[item] = (cx + local[item][0], cy + local[item][1])
+        label = ring + radius[group] + 16
+        drawn.append(
+            {
+                "track": group,
+                "x": round(cx),
+                "y": round(cy),
+                "r": round(radius[group]),
+                "lx": round(label * math.cos(angle)),
+                "ly": round(label * math.sin(angle)),
+            }
+        )
+    inward = ring - widest - 40
+    for entity in shared:
+        x = y = 0.0
+        for talk in named_by[entity]:
+            x += math.cos(angles[talk_track[talk]])
+            y += math.sin(angles[talk_track[talk]])
+        scale = inward / max(1, len(named_by[entity]))
+        positions[entity] = (x * scale, y * scale)
+    _push_apart(positions, {e: sizes[e] for e in shared})
+    for number, person in enumerate(iri for iri, kind in kinds.items() if kind == "person"):
+        near = [positions[t] for t in network.predecessors(person) if t in positions]
+        x = sum(p[0] for p in near) / len(near) if near else 0.0
+        y = sum(p[1] for p in near) / len(near) if near else 0.0
+        angle = number * GOLDEN_ANGLE
+        positions[person] = (x + 10 * math.cos(angle), y + 10 * math.sin(angle))
+    for node in network:
+        positions.setdefault(node, (0.0, 0.0))
+    rounded = {node: (round(x), round(y)) for node, (x, y) in positions.items()}
+    return rounded, drawn
 
-    talks = [iri for iri, kind in network.nodes(data="kind") if kind == "talk"]
-    track_of = {iri: f"track {graph.value(URIRef(iri), KG.track)}" for iri in talks}
-    skeleton = nx.Graph()
-    skeleton.add_nodes_from(iri for iri, kind in network.nodes(data="kind") if kind != "talk")
-    skeleton.add_nodes_from(sorted(set(track_of.values())))
-    for source, target in network.edges:
-        if source not in track_of:
-            skeleton.add_edge(source, target, weight=1)
-    for talk in talks:
-        around = [*sorted(network.successors(talk)), track_of[talk]]
-        for index, first in enumerate(around):
-            for second in around[index + 1 :]:
-                weight = skeleton.get_edge_data(first, second, {"weight": 0})["weight"]
-                skeleton.add_edge(first, second, weight=weight + 1)
-    scale = LAYOUT_SCALE * math.sqrt(max(1, len(network)) / 100)
-    found = nx.spring_layout(skeleton, seed=LAYOUT_SEED, scale=scale, weight="weight")
-    positions = {node: (float(x), float(y)) for node, (x, y) in found.items()}
-    spots: dict[tuple[str, ...], list[str]] = {}
-    for talk in talks:
-        spots.setdefault((*sorted(network.successors(talk)), track_of[talk]), []).append(talk)
-    for anchors, members in spots.items():
-        x = sum(positions[anchor][0] for anchor in anchors) / len(anchors)
-        y = sum(positions[anchor][1] for anchor in anchors) / len(anchors)
-        for index, talk in enumerate(members):
-            radius = TALK_SPACING * math.sqrt(index + 0.5)
-            angle = index * GOLDEN_ANGLE
-            positions[talk] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
-    return {node: (round(positions[node][0]), round(positions[node][1])) for node in network}
+
+def _ring_order(network: Any, members: dict[int, list[str]]) -> list[int]:
+    """The track groups in ring order: from the biggest, each next one the most similar (cosine
+    of the entities their talks name) to the last placed."""
+    profile: dict[int, dict[str, int]] = {}
+    for group, talks in members.items():
+        counts = profile.setdefault(group, {})
+        for talk in talks:
+            for entity in network.successors(talk):
+                counts[entity] = counts.get(entity, 0) + 1
+
+    def similarity(a: int, b: int) -> float:
+        shared = sum(n * profile[b].get(e, 0) for e, n in profile[a].items())
+        norm = math.sqrt(
+            sum(n * n for n in profile[a].values()) * sum(n * n for n in profile[b].values())
+        )
+        return shared / norm if norm else 0.0
+
+    left = sorted(members, key=lambda g: (-len(members[g]), g))
+    order = left[:1]
+    left = left[1:]
+    while left:
+        best = max(left, key=lambda g: (similarity(order[-1], g), -g))
+        order.append(best)
+        left.remove(best)
+    return order
+
+
+def _push_apart(positions: dict[str, tuple[float, float]], sizes: dict[str, int]) -> None:
+    """Move the nodes of `sizes` until no two overlap (or `RELAX_STEPS` rounds): each round looks
+    only at neighbours in a grid, so it is linear in the number of nodes."""
+    if not sizes:
+        return
+    cell = 2 * max(sizes.values()) + ENTITY_GAP
+    points = {node: list(positions[node]) for node in sorted(sizes)}
+    for node, point in points.items():  # nodes on the same spot: spread them on a spiral
+        index = sum(map(ord, node)) % 97
+        point[0] += 3 * math.cos(index * GOLDEN_ANGLE)
+        point[1] += 3 * math.sin(index * GOLDEN_ANGLE)
+    for _ in range(RELAX_STEPS):
+        grid: dict[tuple[int, int], list[str]] = {}
+        for node, (x, y) in points.items():
+            grid.setdefault((math.floor(x / cell), math.floor(y / cell)), []).append(node)
+        moved = False
+        for node, point in points.items():
+            gx, gy = math.floor(point[0] / cell), math.floor(point[1] / cell)
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for other in grid.get((gx + dx, gy + dy), ()):
+                        if other <= node:
+                            continue
+                        there = points[other]
+                        ex, ey = there[0] - point[0], there[1] - point[1]
+                        distance = math.hypot(ex, ey) or 0.01
+                        wanted = sizes[node] + sizes[other] + ENTITY_GAP
+                        if distance >= wanted:
+                            continue
+                        push = (wanted - distance) / 2 / distance
+                        point[0] -= ex * push
+                        point[1] -= ey * push
+                        there[0] += ex * push
+                        there[1] += ey * push
+                        moved = True
+        if not moved:
+            break
+    for node, (x, y) in points.items():
+        positions[node] = (x, y)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.errors import KgError, TableParseError
-from kg.rdf import talk_iri
 from kg.table import Talk, read_table
 
 
@@ -48,6 +47,8 @@ def read_talks(inputs: list[Path], event: str | None = None) -> list[Talk]:
 
 def duplicates(talks: list[Talk]) -> list[TableParseError]:
     """A problem at every talk whose IRI an earlier talk already has."""
+    from kg.rdf import talk_iri  # rdflib: not needed to list the input files
+
     problems: list[TableParseError] = []
     seen: dict[str, Talk] = {}
     for talk in talks:

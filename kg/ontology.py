@@ -17,6 +17,7 @@ from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 from rdflib.term import Node
 
+from kg import terms
 from kg.errors import KgError
 
 DEFAULT_BASE = "https://example.org/kg/id/"
@@ -67,20 +68,45 @@ class KG(DefinedNamespace):
     mentionsSoftware: URIRef
     mentionsModel: URIRef
     evidence: URIRef
-    entity: URIRef
     link: URIRef
+    method: URIRef
+    confidence: URIRef
     field: URIRef
     start: URIRef
     end: URIRef
     matchedText: URIRef
     sentence: URIRef
-    gazetteerLabel: URIRef
+    foundBy: URIRef
     affiliation: URIRef
     vendor: URIRef
     developer: URIRef
     matchCase: URIRef
     matchable: URIRef
     contextWord: URIRef
+
+
+class NIF(DefinedNamespace):
+    """The terms of NIF 2.0 Core the evidence uses: a sentence is a `Context`, a match a `Phrase`."""
+
+    _NS = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+    _fail = True
+
+    Context: URIRef
+    Phrase: URIRef
+    isString: URIRef
+    referenceContext: URIRef
+    beginIndex: URIRef
+    endIndex: URIRef
+    anchorOf: URIRef
+
+
+class ITSRDF(DefinedNamespace):
+    """The one ITS 2.0 term the evidence uses: the entity a phrase names."""
+
+    _NS = Namespace("http://www.w3.org/2005/11/its/rdf#")
+    _fail = True
+
+    taIdentRef: URIRef
 
 
 # Entity kinds: the IRI path segment, the class and the property that links a talk to one.
@@ -164,9 +190,12 @@ def load_gazetteer(extra: tuple[Path, ...] = (), layer: bool = True) -> Gazettee
     curated = [(str(ontology_dir() / CURATED), read_ontology(CURATED))]
     for path in extra:
         try:
-            curated.append((str(path), Graph().parse(path, format="turtle")))
+            with terms.quiet_rdflib():  # kg.terms says what is wrong with an IRI, in one line
+                part = Graph().parse(path, format="turtle")
         except (OSError, SyntaxError, ValueError) as error:
             raise KgError(f"{path}: cannot read the gazetteer file ({error})") from None
+        terms.graph_terms(part, str(path))
+        curated.append((str(path), part))
     for _, part in curated:
         graph += part
     check_curated(graph, curated)

@@ -1,38 +1,39 @@
-"""`build`: table(s) -> talks -> mentions -> speakers -> links -> claims -> RDF graph -> Turtle,
-HTML and GraphML, written atomically.
+"""`build`: table(s) -> talks -> mentions -> speakers -> links -> claims -> RDF -> Turtle, HTML
+and GraphML, written atomically.
 
-A build of up to `SMALL_BUILD` talks runs in one piece: rdflib makes the graph, pySHACL checks it.
-A bigger one (or one on Ray) runs the same stages chunk by chunk (kg.engine), writes Turtle with
-kg.turtle and checks it with kg.shacl: the bytes rdflib would write, in bounded memory.
+One composition for every size and engine: the talks go through the stages chunk by chunk
+(kg.engine; a small build is a build of one chunk), each chunk's nodes (kg.rdf.talk_nodes) are
+written by kg.turtle and checked by kg.shacl, and the chunks are merged into one talks.ttl.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO
 
+from kg import terms
 from kg.claims import find_claims
-from kg.discover import candidates
+from kg.engine import Analysis, Settings, find_links
 from kg.errors import ValidationError
-from kg.extract import Link, Mention, build_nlp, extract, link
-from kg.inputs import read_talks
-from kg.ontology import DEFAULT_BASE, Entity, Gazetteer, load_gazetteer
+from kg.extract import build_nlp
+from kg.fingerprints import RECORD, Hashing, options, record, sources
+from kg.inputs import input_files, read_talks
+from kg.ontology import DEFAULT_BASE, Gazetteer, load_gazetteer
 from kg.outputs import Writer, write_atomically
-from kg.rdf import serialize, to_graph, validate
-from kg.speakers import new_people, with_people
+from kg.rdf import context_graph, report, to_graph
+from kg.speakers import with_people
 from kg.table import Talk
 
-if TYPE_CHECKING:
-    from kg.engine import Settings
+__all__ = ["Analysis", "BuildResult", "analyse", "build", "find_links"]
 
-# Builds of up to this many talks run in one piece (pySHACL's report, graph.html by default).
+# Builds of up to this many talks write the views (graph.html, graph.graphml) by default.
 SMALL_BUILD = 500
 # The outputs drawn from the whole graph in memory: written by default for small builds only.
 VIEWS = ("graph.html", "graph.graphml")
@@ -83,23 +84,22 @@ def build(
     Nothing is written unless the whole build and its SHACL check succeed; then each output is
     renamed into place, so a reader never sees a half-written file. With `write=False` nothing is
     written at all: the result's `contents` holds the bytes (for `kg build --check`). `jobs` and
-    `engine` ("local", "ray") say where big builds run; the bytes are the same wherever.
+    `engine` ("local", "ray") say where the chunks run; the bytes are the same wherever.
     """
     started = time.perf_counter()
+    terms.base(base)
+    if event is not None:
+        terms.text(event, "--event", "the event")
     talks = read_talks(inputs, event)
+    terms.talks_text(talks)
     gazetteer = load_gazetteer(gazetteers)
-    small = len(talks) <= SMALL_BUILD
-    whole = small and engine == "local"
-    views = small if html is None else html
-    with ExitStack() as stack:
-        if whole:
-            made = _build_whole(gazetteer, talks, base, views)
-        else:
-            from kg.engine import Settings
-
-            spill = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-build-")))
-            settings = Settings(gazetteers, base, keep_links=views)
-            made = _build_chunked(settings, gazetteer, talks, spill, jobs, engine, progress)
+    terms.distinct_iris(gazetteer, talks)
+    made_from = sources(input_files(inputs), gazetteers, options(base, event, html))
+    views = len(talks) <= SMALL_BUILD if html is None else html
+    with tempfile.TemporaryDirectory(prefix="kg-build-") as spill:
+        settings = Settings(gazetteers, base, keep_links=views)
+        made = _make(settings, gazetteer, talks, Path(spill), jobs, engine, progress)
+        made = _recorded(made, made_from)
         if write:
             # An older view would show another graph: removed in the same step.
             written = write_atomically(output_dir, made.contents, () if views else VIEWS)
@@ -118,24 +118,7 @@ def build(
     )
 
 
-def _build_whole(gazetteer: Gazetteer, talks: list[Talk], base: str, views: bool) -> Made:
-    """The build in one piece: one rdflib graph, checked by pySHACL, serialized by rdflib."""
-    found = find_links(build_nlp(gazetteer), gazetteer, talks)
-    graph = to_graph(found.gazetteer, talks, found.links, base, find_claims(talks))
-    validate(graph)
-    contents: dict[str, bytes | Writer] = {"talks.ttl": serialize(graph)}
-    if views:
-        contents.update(_views(graph))
-    return Made(
-        contents=contents,
-        links=len(found.links),
-        triples=len(graph),
-        candidates=len(candidates(found.gazetteer, talks, found.mentions)),
-        entities=_kinds(found.gazetteer, {item.entity for item in found.links}),
-    )
-
-
-def _build_chunked(
+def _make(
     settings: Settings,
     gazetteer: Gazetteer,
     talks: list[Talk],
@@ -144,26 +127,30 @@ def _build_chunked(
     engine: str,
     progress: Callable[[int, int], None] | None,
 ) -> Made:
-    """The same stages over chunks of talks (kg.engine); Turtle by kg.turtle, checked by
-    kg.shacl; `spill` holds the chunks' rendered blocks until they are merged into talks.ttl.
-    The views (`settings.keep_links`) are drawn from the whole graph, made in memory."""
+    """The stages over chunks of talks (kg.engine), Turtle by kg.turtle, checked by kg.shacl;
+    `spill` holds the chunks' rendered blocks until they are merged into talks.ttl. The views
+    (`settings.keep_links`) are drawn from the whole graph, made in memory."""
     from kg.discover import judged_not_entities
     from kg.engine import run
     from kg.ontology import normalize
     from kg.shacl import finish
-    from kg.turtle import context_graph, write_turtle
+    from kg.turtle import write_turtle
 
+    execute = None
+    if engine == "ray":
+        from kg.ray_engine import run_on_ray
+
+        execute = run_on_ray
     base = settings.base
-    merged = run(settings, gazetteer, talks, spill, jobs, engine, progress)
+    merged = run(settings, gazetteer, talks, spill, jobs, execute, progress)
     grown = with_people(gazetteer, merged.people)
     context = context_graph(grown, talks, merged.roles, base)
     problems = finish(merged.report, context)
     if problems:
-        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        raise ValidationError("\n".join(problems[:50]) + more)
-    runs, refs = merged.runs, merged.refs
+        raise ValidationError(report(problems))
+    runs, refs, sentences = merged.runs, merged.refs, merged.sentences > 0
     contents: dict[str, bytes | Writer] = {
-        "talks.ttl": lambda out: write_turtle(out, context, runs, refs, bool(talks))
+        "talks.ttl": lambda out: write_turtle(out, context, runs, refs, bool(talks), sentences)
     }
     if settings.keep_links:
         contents.update(_views(to_graph(grown, talks, merged.links, base, find_claims(talks))))
@@ -178,6 +165,31 @@ def _build_chunked(
         candidates=sum(1 for _, name in merged.candidates if normalize(name) not in known),
         entities=_kinds(grown, {key for _, key in merged.roles}),
     )
+
+
+def _recorded(made: Made, made_from: dict[str, object]) -> Made:
+    """`made` with the record of what it was made from (kg.fingerprints), written last."""
+    hashes: dict[str, str] = {}
+
+    def hashed(name: str, data: bytes | Writer) -> bytes | Writer:
+        if isinstance(data, bytes):
+            hashes[name] = hashlib.sha256(data).hexdigest()
+            return data
+
+        def write(out: IO[bytes]) -> None:
+            stream = Hashing(out)
+            data(stream)  # type: ignore[arg-type]
+            hashes[name] = stream.hash.hexdigest()
+
+        return write
+
+    contents = {name: hashed(name, data) for name, data in made.contents.items()}
+
+    def write_record(out: IO[bytes]) -> None:
+        out.write(record(made_from, [(name, hashes[name]) for name in made.contents]))
+
+    contents[RECORD] = write_record
+    return Made(contents, made.links, made.triples, made.candidates, made.entities)
 
 
 def _views(graph: object) -> dict[str, bytes | Writer]:
@@ -204,18 +216,6 @@ def _bytes(data: bytes | Writer) -> bytes:
     return buffer.getvalue()
 
 
-@dataclass(frozen=True)
-class Analysis:
-    """The talks of the inputs, the gazetteer's mentions in them, and the links those make;
-    `gazetteer` is grown by `people`, the speakers found in the text (kg.speakers)."""
-
-    gazetteer: Gazetteer
-    talks: list[Talk]
-    mentions: list[Mention]
-    links: list[Link]
-    people: dict[str, Entity] = field(default_factory=dict)
-
-
 def analyse(
     inputs: list[Path], event: str | None = None, gazetteers: tuple[Path, ...] = ()
 ) -> Analysis:
@@ -223,23 +223,3 @@ def analyse(
     talks = read_talks(inputs, event)
     gazetteer = load_gazetteer(gazetteers)
     return find_links(build_nlp(gazetteer), gazetteer, talks)
-
-
-def find_links(
-    nlp: object,
-    gazetteer: Gazetteer,
-    talks: list[Talk],
-    people: dict[str, Entity] | None = None,
-) -> Analysis:
-    """extract -> speakers -> link over `talks`. For a chunk of a bigger build (kg.engine) pass
-    `people`, the people known from the whole build so far ({} at first): a person found here
-    takes its entity from there, and the gazetteer grows for linking only."""
-    mentions = extract(nlp, gazetteer, talks)
-    found, speakers = new_people(gazetteer, talks, mentions)
-    if people is None:
-        grown = with_people(gazetteer, found)
-    else:
-        chosen = {key: people.get(key, person) for key, person in found.items()}
-        grown = Gazetteer({**gazetteer.entities, **chosen}, gazetteer.tracks, gazetteer.graph)
-    mentions = sorted(mentions + speakers)
-    return Analysis(grown, talks, mentions, link(grown, talks, mentions), found)

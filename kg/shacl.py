@@ -71,13 +71,13 @@ class Report:
     """Violations found, and what is left to check against the context graph."""
 
     problems: list[str] = field(default_factory=list)
-    classes: dict[tuple[str, str], str] = field(default_factory=dict)  # (node, class) -> where
+    classes: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (node, class) -> where
     focus: dict[tuple[str, str], str] = field(default_factory=dict)  # (shape, node) -> where
 
     def merge(self, other: Report) -> None:
         self.problems += other.problems
-        for key, where in other.classes.items():
-            self.classes.setdefault(key, where)
+        for key, wheres in other.classes.items():
+            self.classes.setdefault(key, set()).update(wheres)
         for key, where in other.focus.items():
             self.focus.setdefault(key, where)
 
@@ -295,7 +295,8 @@ def _values(
                 if types.get(value[1], set()).isdisjoint(_within(prop.cls)):  # type: ignore[arg-type]
                     yield _problem(shape, prop, node, f"{shown} is not an instance of {prop.cls}")
             else:
-                report.classes.setdefault((value[1], prop.cls), f"{node} {prop.path}")  # type: ignore[index]
+                where = f"{node} {prop.path}"
+                report.classes.setdefault((value[1], prop.cls), set()).add(where)  # type: ignore[index]
 
 
 def _problem(shape: Shape, prop: Property, node: str, what: str) -> str:
@@ -318,9 +319,9 @@ def finish(report: Report, context: Graph) -> list[str]:
         iri: {v[1] for v in props.get(TYPE, ()) if v[0] == 0} for iri, props in subjects.items()
     }
     problems = list(report.problems) + check(subjects, final=True).problems
-    for (node, cls), where in sorted(report.classes.items()):
+    for (node, cls), wheres in sorted(report.classes.items()):
         if types.get(node, set()).isdisjoint(_within(cls)):
-            problems.append(f"{where}: {node} is not an instance of {cls}")
+            problems += [f"{where}: {node} is not an instance of {cls}" for where in wheres]
     by_name = {shape.name: shape for shape in shapes()}
     for name, node in sorted(report.focus):
         problems += _node(by_name[name], [node], subjects, types, Report(), True)

@@ -82,14 +82,18 @@ EN_CUES = (
     # "X's A and B": the organization before, a name list after.
     re.compile(rf"(?P<org_before>{EN_ORG})['’]s (?P<names>{EN_NAMES})"),
     # "X engineers A and B", "NVIDIA solutions architects A and B".
-    re.compile(rf"^(?P<org_before>{EN_ORG}) (?:[a-z][\w-]* ){{0,3}}[a-z]+s (?P<names>{EN_NAMES})"),
+    re.compile(
+        rf"^(?:In this \w+, )?(?P<org_before>{EN_ORG}) (?:[a-z][\w-]* ){{0,3}}[a-z][a-z-]+ "
+        rf"(?P<names>{EN_NAMES})"
+    ),
     # "From X, A and B".
     re.compile(rf"^From (?P<org_before>{EN_ORG}), (?P<names>{EN_NAMES})"),
 )
 # What ties a name to the organization after it: "A of X", "A from X", "A (X)",
 # "A, CTO of X", "A, senior engineer at X", "A and B of X".
 EN_AFTER = re.compile(
-    rf"(?:,? (?:of|from|at) |,? \(|, (?:(?:and|{EN_ROLE}|[a-z-]+) ){{0,5}}(?:of|at) )(?P<org>{EN_ORG})(?=[ ,.;:)]|$)"
+    rf"(?:,? (?:of|from|at) |,? \(|, (?:(?:and|{EN_ROLE}|[A-Za-z-]+) ){{0,5}}(?:of|at) )"
+    rf"(?P<org>{EN_ORG})(?=[ ,.;:)]|$)"
 )
 # A Chinese organization's name: a few characters (no function words) ending in an
 # organization word: "蚂蚁集团", "趋动科技", "江苏纵目信息科技有限公司", "上海交通大学".
@@ -144,10 +148,13 @@ EN_VERB = re.compile(
     r"\b(?:will (?:present|show|explain|introduce|share|walk|discuss|describe|give|talk|cover|demo)"
     r"|(?:present|show|explain|introduce|share|walk|discuss|describe|give|make|report|talk|look"
     r"|demonstrate|cover|compare|detail|argue|reveal|outline|dive|unveil|lay|take|tell|teach|offer"
-    r"|bring|propose|highlight)s?)\b"
+    r"|bring|propose|highlight|lead|run|host)s?)\b"
 )
+# More names after a cue's organization: "A (X) and B (Y)", "X's A, with B and C".
+EN_MORE = re.compile(rf"\)?,? (?:and|with) (?P<names>{EN_NAMES})")
 EN_PREFIX = re.compile(r"(?:In this \w+, |Presented by |By |With |From \w[\w ]*?, )")
 GENERIC = {"ai", "ml", "llm", "it", "apm", "pmc", "ide", "api", "gpu", "cpu", "the", "this", "our"}
+GENERIC |= {"they", "we", "he", "she", "you", "i", "these", "those", "here", "there", "then"}
 
 
 def find_speakers(
@@ -232,6 +239,8 @@ def _cues(
             end = match.end("names")
             org = None
             if "org_before" in match.groupdict() and match.group("org_before"):
+                if match.group("org_before").casefold() in GENERIC:
+                    continue  # "They introduce Compiled Autograd": no organization, no names
                 org = match.span("org_before")
             after = EN_AFTER.match(sentence, end)
             if after:
@@ -240,7 +249,7 @@ def _cues(
                 continue  # a capitalised phrase that begins a sentence is a name only before a verb
             yield from _names(sentence, offset, match.start("names"), end, org)
             position = after.end() if after else end
-            while more := re.compile(rf",? and (?P<names>{EN_NAMES})").match(sentence, position):
+            while more := EN_MORE.match(sentence, position):
                 after = EN_AFTER.match(sentence, more.end("names"))
                 yield from _names(
                     sentence,

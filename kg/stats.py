@@ -100,11 +100,18 @@ def to_networkx(graph: Graph) -> nx.DiGraph:
 
 
 def to_graphml(graph: Graph) -> bytes:
-    """The networkx graph of `graph` as GraphML, the same bytes for the same graph."""
+    """The networkx graph of `graph` as GraphML, the same bytes for the same graph. Every node
+    name and value is checked by kg.terms first: XML 1.0 has no escape for what it refuses."""
     import networkx as nx
 
+    from kg import terms
+
+    network = to_networkx(graph)
+    for node, data in network.nodes(data=True):
+        for value in (node, *data.values()):
+            terms.text(str(value), "graph.graphml", f"the node <{node}>")
     buffer = io.BytesIO()
-    nx.write_graphml_xml(to_networkx(graph), buffer, encoding="utf-8")
+    nx.write_graphml_xml(network, buffer, encoding="utf-8")
     return buffer.getvalue()
 
 

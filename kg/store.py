@@ -71,21 +71,28 @@ def open_store(path: Path) -> Any:
         raise KgError(f"{path}: not a readable Turtle file ({_first_line(error)})") from None
 
 
-def query(path: Path, sparql: str) -> Result:
-    """Answer a read-only query over the export at `path`, as an rdflib `Result`. The query is
-    checked as `kg.query` checks it (no updates, no FROM or SERVICE) before Oxigraph sees it."""
-    import pyoxigraph as ox
-
-    from kg.query import parse_query
+def query(path: Path, sparql: str, timeout: float | None = None) -> Result:
+    """Answer a read-only query over the export at `path`, as an rdflib `Result`, in at most
+    `timeout` seconds. The query is checked as `kg.query` checks it (no updates, no FROM, GRAPH
+    or SERVICE) before Oxigraph sees it."""
+    from kg.query import DEFAULT_TIMEOUT, parse_query, within
 
     parse_query(sparql)
     store = open_store(path)
+    limit = DEFAULT_TIMEOUT if timeout is None else timeout
     try:
-        answer = store.query(sparql, prefixes=prefixes(path))
+        return within(limit, lambda: _answer(store, sparql, prefixes(path)), native=True)
     except SyntaxError as error:
         raise KgError(f"bad SPARQL query: {_first_line(error)}") from None
     except OSError as error:
         raise KgError(f"the query failed: {_first_line(error)}") from None
+
+
+def _answer(store: Any, sparql: str, known: dict[str, str]) -> Result:
+    """Oxigraph's answer, read to the end, as an rdflib `Result`."""
+    import pyoxigraph as ox
+
+    answer = store.query(sparql, prefixes=known)
     if isinstance(answer, ox.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)

@@ -7,8 +7,8 @@ processes), and leaves the rest, the context (vocabulary, events, tracks, source
 rdflib. rdflib's layout is kept: prefixes in use, then subjects typed rdfs:Class, then the others
 sorted by (blank node?, times referenced, IRI); predicates rdf:type, rdfs:label, then by IRI.
 
-The triples of a talk mirror `kg.rdf.to_graph`; tests/test_turtle.py checks the bytes against
-`kg.rdf.serialize(kg.rdf.to_graph(...))`, so a change there shows up as a failing test here.
+The triples of a talk are defined once, by `kg.rdf.talk_nodes`; tests/test_turtle.py checks the
+bytes against rdflib's serializer over `kg.rdf.to_graph`, the graph of the same nodes.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import struct
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
@@ -27,18 +26,13 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, URIRef
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from kg.claims import Claim
-from kg.extract import Link, Mention
-from kg.ontology import KG, KINDS, PROV, Gazetteer, slug, track_key
-from kg.rdf import PART_PROPERTY, bind_prefixes, language, talk_iri, to_graph
-from kg.shacl import Report, check, verbatim_paths
+from kg.extract import Link
+from kg.ontology import ITSRDF, KG, NIF, PROV, Gazetteer
+from kg.rdf import DECIMAL, Subject, bind_prefixes, talk_nodes
+from kg.shacl import Report, Value, check
 from kg.table import Talk, by_talk
 
 TYPE, LABEL = str(RDF.type), str(RDFS.label)
-INTEGER, BOOLEAN, DECIMAL = str(XSD.integer), str(XSD.boolean), str(XSD.decimal)
-# The key of an object (kg.shacl.Value): (0, IRI), (1, language or "", text) for a string,
-# (2, lexical form, datatype) for a number or a boolean.
-Key = tuple[int, str] | tuple[int, str, str]
-Subject = dict[str, dict[Key, str]]
 
 
 def quote(text: str) -> str:
@@ -53,18 +47,9 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r") + '"'
 
 
-def literal(text: str, lang: str | None = None) -> tuple[Key, str]:
-    """The sort key and the Turtle text of a string literal (with a language tag, or plain)."""
-    if lang:
-        return (1, lang, text), f"{quote(text)}@{lang}"
-    return (1, "", text), quote(text)
-
-
-def decimal(number: str) -> tuple[Key, str]:
-    """The sort key and the Turtle text of `Literal(Decimal(number))`, as rdflib writes it."""
-    lexical = f"{Decimal(number):f}"
-    shown = lexical if "." in lexical or "e" in lexical or "E" in lexical else lexical + ".0"
-    return (2, lexical, DECIMAL), shown
+def decimal(lexical: str) -> str:
+    """An xsd:decimal as rdflib writes it: the plain form, with ".0" if it has no point."""
+    return lexical if "." in lexical or "e" in lexical or "E" in lexical else lexical + ".0"
 
 
 @dataclass
@@ -77,6 +62,7 @@ class Chunk:
     roles: set[tuple[str, str]] = field(default_factory=set)  # (link role, entity key)
     links: int = 0
     triples: int = 0
+    sentences: int = 0
     report: Report = field(default_factory=Report)  # its SHACL check (kg.shacl)
 
 
@@ -88,10 +74,9 @@ class Renderer:
         graph = Graph()
         bind_prefixes(graph, base)
         self._serializer = TurtleSerializer(graph)
-        self._verbatim = verbatim_paths()
         self._names: dict[str, str] = {}
-        talks = f"{base}talk/"
-        # Talk and evidence IRIs ({base}talk/event/title...) have no prefixed name unless some
+        self._talks = talks = f"{base}talk/"
+        # Talk and claim IRIs ({base}talk/event/title...) have no prefixed name unless some
         # bound namespace is longer than {base}talk/ and starts with it.
         self._full_iris = not any(
             str(ns).startswith(talks) and str(ns) != talks for _, ns in graph.namespaces()
@@ -100,16 +85,6 @@ class Renderer:
             str(p): ("a" if p == RDF.type else self._serializer.get_pname(p) or p.n3())
             for p in VERBS
         }
-        fields = sorted(EVIDENCE_FIELDS, key=lambda name: V[name])
-        self._evidence = (
-            "\n{node} a "
-            + self.name(EVIDENCE)
-            + " ;\n    "
-            + " ;\n    ".join(
-                f"{self._verbs[V[name]]} {{{EVIDENCE_FIELDS[name]}}}" for name in fields
-            )
-            + " .\n"
-        )
 
     def name(self, iri: str) -> str:
         """An IRI in object position: a prefixed name where rdflib writes one."""
@@ -121,197 +96,76 @@ class Renderer:
         return text
 
     def node(self, iri: str) -> str:
-        """A talk or evidence IRI (one of many, so not cached)."""
-        if self._full_iris:
-            return f"<{iri}>"
+        """A talk's, claim's or sentence's IRI (one of many, so not cached)."""
+        return f"<{iri}>" if self._full_iris and iri.startswith(self._talks) else self.pname(iri)
+
+    def pname(self, iri: str) -> str:
+        """An IRI as rdflib writes it, not cached (a sentence IRI is one of many)."""
         node = URIRef(iri)
         return self._serializer.get_pname(node, gen_prefix=False) or node.n3()
 
     def render(
         self, talks: Iterable[Talk], links: Iterable[Link], claims: Iterable[Claim] = ()
     ) -> Chunk:
-        """The blocks of `talks`, their evidence and claims, sorted as rdflib sorts subjects."""
+        """The blocks of `talks` (their nodes as `kg.rdf.talk_nodes` makes them), sorted as rdflib
+        sorts subjects, and their check against the shapes."""
         links_of, claims_of = by_talk(links), by_talk(claims)
         chunk = Chunk()
         blocks: list[tuple[int, str, bytes]] = []  # (times referenced, subject IRI, Turtle text)
-        refs = chunk.refs
         checked: dict[str, Subject] = {}
-        # Evidence nodes of one mention all have the same form: of those that agree in the values
-        # the shapes look at (kg.shacl.verbatim_paths), the first is checked for all.
-        representatives: dict[tuple[str, ...], str] = {}
-        aliases: dict[str, str] = {}
-        left_out: list[tuple[str, str, str, Mention]] = []
         for talk in talks:
-            items = links_of.get((talk.source, talk.line), [])
+            key = (talk.source, talk.line)
+            items = links_of.get(key, [])
             chunk.links += len(items)
             chunk.roles.update((item.role, item.entity) for item in items)
-            subject, own, evidence = self._talk(talk, items)
-            nodes = self._claims(subject, own, claims_of.get((talk.source, talk.line), []))
-            blocks.append((0, subject, self._block(subject, own)))
-            checked[subject] = own
-            for properties in own.values():
-                chunk.triples += len(properties)
-                refs.update(
-                    key[1]
-                    for key in properties
-                    if key[0] == 0 and key[1] not in evidence and key[1] not in nodes
-                )
-            for node, described in nodes.items():
-                blocks.append((1, node, self._block(node, described)))
-                checked[node] = described
-                chunk.triples += sum(len(values) for values in described.values())
-                refs[CLAIM] += 1
-            for node, found in evidence.items():
-                if len(found) == 1:
-                    entity, predicate, mention = found[0]
-                    text = self._evidence.format(
-                        node=self.node(node),
-                        end=mention.end,
-                        entity=self.name(entity),
-                        field=quote(mention.field),
-                        label=quote(mention.label),
-                        link=self.name(predicate),
-                        text=quote(mention.text),
-                        sentence=quote(mention.sentence),
-                        start=mention.start,
-                    )
-                    blocks.append((1, node, text.encode("utf-8", "replace")))
-                    chunk.triples += 9
-                    refs[EVIDENCE] += 1
-                    refs[entity] += 1
-                    refs[predicate] += 1
-                    facets = self._facets(entity, predicate, mention)
-                    representative = representatives.setdefault(facets, node)
-                    if representative == node:
-                        checked[node] = _evidence_subject(entity, predicate, mention)
-                    else:
-                        aliases[node] = representative
-                        left_out.append((node, entity, predicate, mention))
-                else:  # the same node twice: merge its triples, as a graph would
-                    merged = self._merged(found)
-                    blocks.append((1, node, self._block(node, merged)))
-                    checked[node] = merged
-                    for properties in merged.values():
-                        chunk.triples += len(properties)
-                        refs.update(key[1] for key in properties if key[0] == 0)
+            nodes = talk_nodes(self.gazetteer, self.base, talk, items, claims_of.get(key, []))
+            inner: Counter[str] = Counter()  # references between the talk's own nodes
+            blanks = set()
+            for properties in nodes.values():
+                for values in properties.values():
+                    chunk.triples += len(values)
+                    for value in values:
+                        if value[0] == 3:
+                            blanks.add(value[1])
+                        if value[1] in nodes:
+                            inner[value[1]] += 1
+                        elif value[0] == 0:
+                            chunk.refs[value[1]] += 1
+            for node, properties in nodes.items():
+                checked[node] = properties
+                if node not in blanks:
+                    blocks.append((inner[node], node, self._block(node, nodes)))
+                if (0, CONTEXT) in properties.get(TYPE, ()):
+                    chunk.sentences += 1
         blocks.sort()
         chunk.data = Runs.encode(blocks)
-        chunk.report = check(checked, aliases=aliases)  # type: ignore[arg-type]
-        if chunk.report.problems:  # name every node at fault, with its own values
-            for node, entity, predicate, mention in left_out:
-                checked[node] = _evidence_subject(entity, predicate, mention)
-            chunk.report = check(checked)  # type: ignore[arg-type]
+        chunk.report = check(checked)  # type: ignore[arg-type]
         return chunk
 
-    def _facets(self, entity: str, predicate: str, mention: Mention) -> tuple[str, ...]:
-        """The values of an evidence node that the shapes look at (others: only their kind)."""
-        verbatim = self._verbatim
-        return (
-            entity if V["entity"] in verbatim else "",
-            predicate if V["link"] in verbatim else "",
-            mention.field if V["field"] in verbatim else "",
-            mention.text if V["matchedText"] in verbatim else "",
-            mention.sentence if V["sentence"] in verbatim else "",
-            mention.label if V["gazetteerLabel"] in verbatim else "",
-            str(mention.start) if V["start"] in verbatim else "",
-            str(mention.end) if V["end"] in verbatim else "",
-        )
+    def _object(self, value: Value, nodes: dict[str, Subject]) -> str:
+        if value[0] == 0:
+            return self.node(value[1]) if value[1] in nodes else self.name(value[1])
+        if value[0] == 1:
+            text, lang = quote(value[2]), value[1]  # type: ignore[misc]
+            return f"{text}@{lang}" if lang else text
+        if value[0] == 3:
+            return self._properties(nodes[value[1]], nodes, 1)
+        return decimal(value[1]) if value[2] == DECIMAL else value[1]  # type: ignore[misc]
 
-    def _talk(
-        self, talk: Talk, items: list[Link]
-    ) -> tuple[str, Subject, dict[str, list[tuple[str, str, Mention]]]]:
-        """The triples of one talk, as `kg.rdf.to_graph` makes them, and its evidence nodes."""
-        base, name = self.base, self.name
-        subject = str(talk_iri(base, talk))
-        own: Subject = {}
-
-        def add(predicate: str, item: tuple[Key, str]) -> None:
-            own.setdefault(predicate, {})[item[0]] = item[1]
-
-        def iri(value: str) -> tuple[Key, str]:
-            return (0, value), name(value)
-
-        add(TYPE, iri(TALK))
-        add(LABEL, literal(talk.title, language(talk.title)))
-        add(V["track"], iri(base + track_key(self.gazetteer, talk.track)))
-        add(V["event"], iri(f"{base}event/{slug(talk.event)}"))
-        add(V["keynote"], ((2, str(talk.keynote).lower(), BOOLEAN), str(talk.keynote).lower()))
-        add(V["sourceFile"], literal(talk.source))
-        add(V["sourceLine"], ((2, str(talk.line), INTEGER), str(talk.line)))
-        add(DERIVED, iri(f"{base}source/{slug(talk.source)}"))
-        if talk.summary_missing:
-            add(V["summaryMissing"], ((2, "true", BOOLEAN), "true"))
-        else:
-            add(V["summary"], literal(talk.summary, language(talk.summary)))
-            for label, text in talk.parts:
-                if label or len(talk.parts) > 1:
-                    add(
-                        str(PART_PROPERTY.get(label, KG.description)), literal(text, language(text))
-                    )
-        evidence: dict[str, list[tuple[str, str, Mention]]] = {}
-        for item in items:
-            entity = base + item.entity
-            predicates = PRESENTER if item.role == "presenter" else (str(KINDS[item.role][1]),)
-            for predicate in predicates:
-                add(predicate, iri(entity))
-            for mention in item.evidence:
-                node = (
-                    f"{subject}/evidence/{mention.field}-{mention.start}-{mention.end}-{item.role}"
-                )
-                add(V["evidence"], ((0, node), self.node(node)))
-                evidence.setdefault(node, []).append((entity, predicates[0], mention))
-        return subject, own, evidence
-
-    def _claims(self, subject: str, own: Subject, claims: list[Claim]) -> dict[str, Subject]:
-        """The claim nodes of a talk, as `kg.rdf._add_claim` makes them; links them from `own`."""
-        nodes: dict[str, Subject] = {}
-        for claim in claims:
-            node = f"{subject}/claim/{claim.field}-{claim.start}-{claim.end}"
-            own.setdefault(V["claim"], {})[(0, node)] = self.node(node)
-            properties: Subject = nodes.setdefault(node, {})
-            items = [
-                (TYPE, ((0, CLAIM), self.name(CLAIM))),
-                (V["value"], decimal(claim.value)),
-                (V["unit"], literal(claim.unit)),
-                (V["statement"], literal(claim.statement, language(claim.statement))),
-                (V["field"], literal(claim.field)),
-                (V["start"], ((2, str(claim.start), INTEGER), str(claim.start))),
-                (V["end"], ((2, str(claim.end), INTEGER), str(claim.end))),
-                (V["matchedText"], literal(claim.text)),
-                (V["sentence"], literal(claim.sentence)),
-            ]
-            if claim.high is not None:
-                items.append((V["maxValue"], decimal(claim.high)))
-            for predicate, (key, text) in items:
-                properties.setdefault(predicate, {})[key] = text
-        return nodes
-
-    def _merged(self, found: list[tuple[str, str, Mention]]) -> Subject:
-        merged: Subject = {}
-        for entity, predicate, mention in found:
-            for key, item in (
-                (TYPE, ((0, EVIDENCE), self.name(EVIDENCE))),
-                (V["entity"], ((0, entity), self.name(entity))),
-                (V["link"], ((0, predicate), self.name(predicate))),
-                (V["field"], literal(mention.field)),
-                (V["start"], ((2, str(mention.start), INTEGER), str(mention.start))),
-                (V["end"], ((2, str(mention.end), INTEGER), str(mention.end))),
-                (V["matchedText"], literal(mention.text)),
-                (V["sentence"], literal(mention.sentence)),
-                (V["gazetteerLabel"], literal(mention.label)),
-            ):
-                merged.setdefault(key, {})[item[0]] = item[1]
-        return merged
-
-    def _block(self, iri: str, properties: Subject) -> bytes:
+    def _properties(self, properties: Subject, nodes: dict[str, Subject], depth: int = 0) -> str:
+        """A node's predicates and objects as rdflib lays them out; a blank node referenced once
+        (depth 1) is written inside the node that refers to it."""
         lines = []
         for predicate in sorted(properties, key=_predicate_order):
-            objects = properties[predicate]
-            texts = (
-                [objects[key] for key in sorted(objects)] if len(objects) > 1 else objects.values()
+            texts = [self._object(value, nodes) for value in sorted(properties[predicate])]
+            lines.append(
+                f"{self._verbs[predicate]} " + (",\n" + "    " * (2 + 2 * depth)).join(texts)
             )
-            lines.append(f"{self._verbs[predicate]} " + ",\n        ".join(texts))
-        text = f"\n{self.node(iri)} " + " ;\n    ".join(lines) + " .\n"
+        joined = (" ;\n" + "    " * (1 + 2 * depth)).join(lines)
+        return f"[ {joined} ]" if depth else joined
+
+    def _block(self, iri: str, nodes: dict[str, Subject]) -> bytes:
+        text = f"\n{self.node(iri)} " + self._properties(nodes[iri], nodes) + " .\n"
         return text.encode("utf-8", "replace")
 
 
@@ -319,56 +173,22 @@ NAMES = (
     "track", "event", "keynote", "summary", "description", "conclusion", "summaryMissing",
     "sourceFile", "sourceLine", "hasSpeaker", "presentedBy", "mentionsOrganization",
     "mentionsRayLibrary", "mentionsTechnique", "mentionsHardware", "mentionsSoftware",
-    "mentionsModel", "evidence", "entity", "link", "field", "start", "end", "matchedText",
-    "sentence", "gazetteerLabel", "claim", "value", "maxValue", "unit", "statement",
+    "mentionsModel", "evidence", "link", "method", "confidence", "field", "start", "end",
+    "matchedText", "sentence", "claim", "value", "maxValue", "unit", "statement",
 )  # fmt: skip
-V = {name: str(getattr(KG, name)) for name in NAMES}
-VERBS = (RDF.type, RDFS.label, PROV.wasDerivedFrom, *(URIRef(V[name]) for name in NAMES))
-TALK, EVIDENCE, CLAIM = str(KG.Talk), str(KG.Evidence), str(KG.Claim)
-DERIVED = str(PROV.wasDerivedFrom)
-PRESENTER = (V["presentedBy"], V["mentionsOrganization"])
-# An evidence node's predicates after rdf:type, in IRI order as rdflib writes them.
-EVIDENCE_FIELDS = {
-    "end": "end", "entity": "entity", "field": "field", "gazetteerLabel": "label",
-    "link": "link", "matchedText": "text", "sentence": "sentence", "start": "start",
-}  # fmt: skip
-
-
-def _evidence_subject(entity: str, predicate: str, mention: Mention) -> Subject:
-    """An evidence node of one mention, as kg.shacl reads it (see `Renderer._talk`)."""
-    return {
-        TYPE: {(0, EVIDENCE): ""},
-        V["entity"]: {(0, entity): ""},
-        V["link"]: {(0, predicate): ""},
-        V["field"]: {(1, "", mention.field): ""},
-        V["start"]: {(2, str(mention.start), INTEGER): ""},
-        V["end"]: {(2, str(mention.end), INTEGER): ""},
-        V["matchedText"]: {(1, "", mention.text): ""},
-        V["sentence"]: {(1, "", mention.sentence): ""},
-        V["gazetteerLabel"]: {(1, "", mention.label): ""},
-    }
+NIF_NAMES = ("isString", "referenceContext", "beginIndex", "endIndex", "anchorOf")
+V = {
+    **{name: str(getattr(KG, name)) for name in NAMES},
+    **{name: str(getattr(NIF, name)) for name in NIF_NAMES},
+    "taIdentRef": str(ITSRDF.taIdentRef),
+}
+VERBS = (RDF.type, RDFS.label, PROV.wasDerivedFrom, *(URIRef(iri) for iri in V.values()))
+CONTEXT = str(NIF.Context)
+EVIDENCE_VERBS = frozenset(V[name] for name in (*NIF_NAMES, "taIdentRef"))
 
 
 def _predicate_order(predicate: str) -> tuple[int, str]:
     return (0 if predicate == TYPE else 1 if predicate == LABEL else 2, predicate)
-
-
-def context_graph(
-    gazetteer: Gazetteer, talks: Iterable[Talk], roles: Iterable[tuple[str, str]], base: str
-) -> Graph:
-    """What `to_graph` exports besides talks and evidence: the vocabulary, events, tracks, sources
-    and the linked entities. Made by `to_graph` itself from one talk per distinct event, track and
-    source, and one link per (role, entity), after which those talks' own triples are dropped."""
-    chosen: dict[tuple[str, str], Talk] = {}
-    for talk in talks:
-        for key in (("event", talk.event), ("track", talk.track), ("source", talk.source)):
-            chosen.setdefault(key, talk)
-    some = sorted(set(chosen.values()))
-    fake = [Link(some[0].source, some[0].line, r, e, ()) for r, e in sorted(roles)] if some else []
-    graph = to_graph(gazetteer, some, fake, base)
-    for talk in some:
-        graph.remove((talk_iri(base, talk), None, None))
-    return graph
 
 
 class Runs:
@@ -415,10 +235,16 @@ class _ContextSerializer(TurtleSerializer):
 
 
 def write_turtle(
-    out: IO[bytes], context: Graph, runs: Runs, refs: Counter[str], talks: bool = True
+    out: IO[bytes],
+    context: Graph,
+    runs: Runs,
+    refs: Counter[str],
+    talks: bool = True,
+    sentences: bool = True,
 ) -> None:
     """Write the context graph and the chunks' blocks (from `runs`) as one Turtle document,
-    in rdflib's order; `refs` counts the chunks' references to context IRIs."""
+    in rdflib's order; `refs` counts the chunks' references to context IRIs; `sentences`: the
+    blocks hold some (their prefix is then in use)."""
     serializer = _ContextSerializer(context)
     serializer.reset()
     serializer.preprocess()
@@ -428,9 +254,12 @@ def write_turtle(
         serializer.get_pname(node, gen_prefix=False)
     if talks:
         for verb in VERBS:
-            if verb != RDF.type:
+            if verb != RDF.type and (sentences or str(verb) not in EVIDENCE_VERBS):
                 serializer.get_pname(verb)
         serializer.get_pname(XSD.integer, gen_prefix=False)
+    if sentences:
+        prefix = dict(context.namespaces())["sentence"]
+        serializer.get_pname(URIRef(f"{prefix}0"), gen_prefix=False)
     ordered = serializer.orderSubjects()
     header = io.BytesIO()
     serializer.stream = header

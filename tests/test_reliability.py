@@ -19,7 +19,7 @@ from kg.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TALKS = ROOT / "data" / "talks.md"
-OUTPUTS = ("graph.graphml", "graph.html", "talks.ttl")
+OUTPUTS = ("graph.graphml", "graph.html", "kg-build.json", "talks.ttl")
 HEADER = "| 分类 | 演讲内容 | 概要 |\n| --- | --- | --- |\n"
 SMALL = HEADER + "| Ray Serve | Serving at Zyxcorp \\| Ray Summit 2025 | Zyxcorp用Qwopflow。 |\n"
 # Invented entities, so these tests do not depend on what the shipped gazetteer holds.
@@ -68,8 +68,10 @@ def test_shacl_failure_exits_1_and_leaves_previous_outputs(previous: dict[str, b
     )
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: the graph fails SHACL validation:\n")
-    assert 'Literal("Zyxcorp SA", lang=fr)' in result.stderr
-    assert "String language is not in" in result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        "https://example.org/kg/id/organization/zyxcorp http://www.w3.org/2004/02/skos/core#prefLabel:"
+        ' "Zyxcorp SA" has language "fr" (shape https://example.org/kg/shapes#EntityShape)'
+    ]
     assert snapshot(Path("out")) == previous
 
 
@@ -217,8 +219,7 @@ def kg_build(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[
 # Code run in a child process: stop at one stage of the build (print its name and sleep), so the
 # test can SIGKILL the process exactly there.
 STOP_AT = """
-import os, sys, time
-import kg.pipeline as pipeline
+import importlib, os, sys, time
 
 def stop(name, real):
     def stopped(*args, **kwargs):
@@ -227,8 +228,8 @@ def stop(name, real):
         return real(*args, **kwargs)
     return stopped
 
-stage = sys.argv[1]
-owner = os if stage in ("fsync", "replace") else pipeline
+module, stage = sys.argv[1].rsplit(".", 1)
+owner = importlib.import_module(module)
 setattr(owner, stage, stop(stage, getattr(owner, stage)))
 from kg.cli import main
 main(sys.argv[2:], prog_name="kg")
@@ -238,14 +239,14 @@ main(sys.argv[2:], prog_name="kg")
 @pytest.mark.parametrize(
     ("stage", "staged"),
     [
-        ("read_talks", 0),  # parsing the table
-        ("extract", 0),  # spaCy
-        ("validate", 0),  # SHACL
-        ("serialize", 0),  # Turtle
-        ("fsync", 1),  # the first output is written to its temporary file, not yet synced
-        # All three are staged and synced, and the previous three kept as hard links (to put
+        ("kg.pipeline.read_talks", 0),  # parsing the table
+        ("kg.engine.extract", 0),  # spaCy
+        ("kg.shacl.finish", 0),  # SHACL
+        ("kg.turtle.write_turtle", 1),  # Turtle, streamed into its temporary file
+        ("os.fsync", 1),  # the first output is written to its temporary file, not yet synced
+        # All four are staged and synced, and the previous four kept as hard links (to put
         # them back if a rename fails), about to be renamed into place.
-        ("replace", 6),
+        ("os.replace", 8),
     ],
 )
 def test_kill_at_each_stage_leaves_previous_outputs(
@@ -261,7 +262,7 @@ def test_kill_at_each_stage_leaves_previous_outputs(
     )
     try:
         assert child.stdout is not None
-        assert child.stdout.readline().decode().strip() == stage
+        assert child.stdout.readline().decode().strip() == stage.rsplit(".", 1)[1]
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait()
@@ -269,7 +270,8 @@ def test_kill_at_each_stage_leaves_previous_outputs(
     assert {name: after[name] for name in OUTPUTS} == previous
     leftovers = sorted(set(after) - set(OUTPUTS))
     assert all(
-        name.startswith((".talks.ttl.", ".graph.html.", ".graph.graphml.")) for name in leftovers
+        name.startswith((".talks.ttl.", ".graph.html.", ".graph.graphml.", ".kg-build.json."))
+        for name in leftovers
     )
     assert len(leftovers) == staged
     result = CliRunner().invoke(main, args)
@@ -342,8 +344,8 @@ def test_check_passes_on_the_committed_outputs(monkeypatch: pytest.MonkeyPatch) 
     result = CliRunner().invoke(main, ["build", "--check"])
     assert result.exit_code == 0, result.output
     assert (
-        result.output
-        == "up to date: outputs/talks.ttl, outputs/graph.html, outputs/graph.graphml\n"
+        result.output == "up to date: outputs/talks.ttl, outputs/graph.html, outputs/graph.graphml,"
+        " outputs/kg-build.json\n"
     )
     assert snapshot(ROOT / "outputs") == before
 
@@ -357,7 +359,9 @@ def check(*args: str):
 def test_check_fresh_exits_0_and_writes_nothing(previous: dict[str, bytes]) -> None:
     result = check("--input", "small.md")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "up to date: out/talks.ttl, out/graph.html, out/graph.graphml\n"
+    assert result.stdout == (
+        "up to date: out/talks.ttl, out/graph.html, out/graph.graphml, out/kg-build.json\n"
+    )
     assert snapshot(Path("out")) == previous
 
 
@@ -377,10 +381,12 @@ def test_check_stale_exits_1_and_shows_talks_and_links(previous: dict[str, bytes
         '  ~ talk "Serving at Zyxcorp": kg:summary',
         '  + link "Qwopflow Inside" kg:mentionsSoftware "Qwopflow"',
         '  - link "Serving at Zyxcorp" kg:mentionsSoftware "Qwopflow"',
-        # -10: the Qwopflow evidence node (9 triples) and the old sentence of the Zyxcorp
-        # evidence; +15: new evidence (9), new sentence, the track Ray Data (type, inScheme, two
-        # prefLabels, label).
-        "  other triples: +15 -10 (entities, evidence, vocabulary)",
+        # -22: the summary's phrases of Zyxcorp and Qwopflow (9 triples each) and their
+        # sentence (4); +31: Zyxcorp's phrase in the new sentence (9) and that sentence (4), the
+        # new talk's phrase of Qwopflow (9) and its title as a sentence (4), the track Ray Data
+        # (type, inScheme, two prefLabels, label).
+        "  other triples: +31 -22 (entities, evidence, vocabulary)",
+        "out/kg-build.json: stale",
         "out/graph.html: stale",
         "out/graph.graphml: stale",
         "stale: run kg build with the same options to update the outputs",
@@ -393,6 +399,7 @@ def test_check_missing_outputs_exits_1(previous: dict[str, bytes]) -> None:
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "elsewhere/talks.ttl: missing",
+        "elsewhere/kg-build.json: missing",
         "elsewhere/graph.html: missing",
         "elsewhere/graph.graphml: missing",
         "stale: run kg build with the same options to update the outputs",

@@ -8,10 +8,10 @@ from conftest import ROOT, TALKS
 from pyshacl import validate
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
-from kg import pipeline
+from kg import engine
 from kg.claims import find_claims
 from kg.cli import main
-from kg.ontology import KG, read_ontology
+from kg.ontology import KG, NIF, read_ontology
 from kg.pipeline import analyse
 from kg.rdf import to_graph
 from kg.shacl import check, graph_subjects
@@ -31,7 +31,11 @@ def first_talk(graph: Graph) -> URIRef:
 
 
 def first_evidence(graph: Graph) -> URIRef:
-    return sorted(graph.subjects(RDF.type, KG.Evidence))[0]  # type: ignore[return-value]
+    return sorted(graph.subjects(RDF.type, NIF.Phrase))[0]  # type: ignore[return-value]
+
+
+def first_sentence(graph: Graph) -> URIRef:
+    return sorted(graph.subjects(RDF.type, NIF.Context))[0]  # type: ignore[return-value]
 
 
 def drop_label(g: Graph) -> None:
@@ -49,7 +53,7 @@ def line_as_text(g: Graph) -> None:
 
 
 def unknown_field(g: Graph) -> None:
-    node = first_evidence(g)
+    node = first_sentence(g)
     g.remove((node, KG.field, None))
     g.add((node, KG.field, Literal("body")))
 
@@ -72,8 +76,17 @@ def two_english_labels(g: Graph) -> None:
 
 def start_as_decimal(g: Graph) -> None:
     node = first_evidence(g)
-    g.remove((node, KG.start, None))
-    g.add((node, KG.start, Literal("3.0", datatype=XSD.decimal)))
+    g.remove((node, NIF.beginIndex, None))
+    g.add((node, NIF.beginIndex, Literal("3.0", datatype=XSD.decimal)))
+
+
+def unknown_method(g: Graph) -> None:
+    node = first_evidence(g)
+    g.set((node, KG.method, Literal("guess")))
+
+
+def evidence_without_sentence(g: Graph) -> None:
+    g.remove((first_evidence(g), NIF.referenceContext, None))
 
 
 def literal_broader(g: Graph) -> None:
@@ -104,7 +117,8 @@ def two_entity_labels(g: Graph) -> None:
 
 MUTATIONS = [
     drop_label, second_label, line_as_text, unknown_field, untyped_speaker, wrong_class,
-    french_label, two_english_labels, start_as_decimal, literal_broader, value_as_text,
+    french_label, two_english_labels, start_as_decimal, unknown_method, evidence_without_sentence,
+    literal_broader, value_as_text,
     claim_without_unit, claim_of_a_talk_is_evidence, two_entity_labels,
 ]  # fmt: skip
 
@@ -135,7 +149,7 @@ def test_both_find_the_same_focus_nodes(seed_graph, mutate):
     assert our_focus(graph) == expected
 
 
-def test_a_big_build_fails_the_chunked_check_with_exit_1(write_table, tmp_path, monkeypatch):
+def test_a_violation_reads_the_same_in_one_chunk_and_in_many(write_table, tmp_path, monkeypatch):
     # An affiliation to something that is not an organization breaks PersonShape.
     extra = tmp_path / "extra.ttl"
     extra.write_text(
@@ -145,23 +159,39 @@ def test_a_big_build_fails_the_chunked_check_with_exit_1(write_table, tmp_path, 
         encoding="utf-8",
     )
     table = write_table(
-        r"| Ray Data | Talk by Jane Roe \| Ray Summit 2025 | 本视频由Jane Roe分享 GPU |" "\n"
+        r"| Ray Data | Talk by Jane Roe \| Ray Summit 2025 | 本视频由Jane Roe分享 GPU |"
+        "\n"
+        r"| Ray Data | Another talk \| Ray Summit 2025 | 本视频由Jane Roe分享 TPU |"
+        "\n"
     )
-    for small in (500, 0):  # pySHACL, then the chunked check
-        monkeypatch.setattr(pipeline, "SMALL_BUILD", small)
-        out = tmp_path / f"out-{small}"
+    outputs = []
+    for size in (500, 1):  # one chunk, then a chunk per talk
+        monkeypatch.setattr(engine, "CHUNK_TALKS", size)
+        out = tmp_path / f"out-{size}"
         result = CliRunner().invoke(
             main,
             ["build", "--input", str(table), "--gazetteer", str(extra), "--output-dir", str(out)],
         )
         assert result.exit_code == 1, result.output
-        assert "gpu" in result.output and "Organization" in result.output
         assert not out.exists() or not (out / "talks.ttl").exists()
+        outputs.append(result.output)
+    assert outputs[0] == outputs[1]
+    # Jane Roe's affiliation is not an organization, and so neither is the presenter of her talks.
+    id, vocab = "https://example.org/kg/id/", "https://example.org/kg/vocab#"
+    gpu = f"{id}hardware/gpu is not an instance of {vocab}Organization"
+    assert outputs[0].splitlines()[1:] == [
+        f"{id}person/jane-roe {vocab}affiliation: {gpu} (shape https://example.org/kg/shapes#PersonShape)",
+        *(
+            f"{id}talk/ray-summit-2025/{talk} {vocab}{link}: {gpu}"
+            for talk in ("another-talk", "talk-by-jane-roe")
+            for link in ("mentionsOrganization", "presentedBy")
+        ),
+    ]
 
 
 @pytest.fixture
 def strict_shapes(monkeypatch):
-    """shapes.ttl with evidence allowed in summaries only: every title's evidence breaks it."""
+    """shapes.ttl with sentences allowed in summaries only: every title's sentence breaks it."""
     import kg.shacl
 
     text = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
@@ -184,9 +214,8 @@ def strict_shapes(monkeypatch):
     kg.shacl.verbatim_paths.cache_clear()
 
 
-def test_chunks_name_every_failing_evidence_node_as_pyshacl_does(seed_graph, strict_shapes):
-    """The renderer checks one evidence node for all that look alike to the shapes; when that one
-    fails, every node is checked, so the report names the same nodes as pySHACL."""
+def test_chunks_name_every_failing_sentence_as_pyshacl_does(seed_graph, strict_shapes):
+    """Checked chunk by chunk, the report names the same nodes as pySHACL's."""
     from kg.engine import Settings, chunked, process
 
     conforms, report, _ = validate(seed_graph, shacl_graph=strict_shapes, inference="none")

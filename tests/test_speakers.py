@@ -93,6 +93,27 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
         ),
         # The name ends before a word that begins the next clause ("在", "认为").
         ("星河科技技术专家许坤在大会上分享。", {("许坤", "organization/星河科技")}),
+        (
+            "With Kyle Sand (Tidewave) and Jo Ames (Orbit).",
+            {("Kyle Sand", "organization/tidewave"), ("Jo Ames", "organization/orbit")},
+        ),
+        (
+            "Quarkwise developer advocate Lena Ortiz leads this workshop.",
+            {("Lena Ortiz", "organization/quarkwise")},
+        ),
+        (
+            "Presented by Lena Ortiz, Principal Developer Advocate at Quarkwise.",
+            {("Lena Ortiz", "organization/quarkwise")},
+        ),
+        (
+            "Meridian's Jo Park, with Ann Lee and Bo Kim.",
+            {
+                ("Jo Park", "organization/meridian"),
+                ("Ann Lee", "organization/meridian"),
+                ("Bo Kim", "organization/meridian"),
+            },
+        ),
+        ("They introduce Compiled Autograd.", set()),
         # A capitalised phrase that begins a sentence is a name only before a verb.
         ("Large Language Models (LLMs) changed everything.", set()),
         # A project's role is not an employer.
