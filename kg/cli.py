@@ -146,14 +146,21 @@ def build(
             terms.base(base_iri)
     except KgError as error:
         raise KgClickError(error) from None
+    if fmt == "json" and not check:
+        raise click.BadParameter("only with --check", param_hint="--format")
     if check and (fresh := _unchanged(inputs, output_dir, base_iri, event, gazetteers, html)):
-        click.echo(f"up to date: {', '.join(str(output_dir / name) for name in fresh)}")
+        import json
+
+        _build_report(report, inputs, event, output_dir, check, None, [])
+        if fmt == "json":
+            fresh_outputs = [{"path": str(output_dir / name), "state": "fresh"} for name in fresh]
+            click.echo(json.dumps({"stale": False, "outputs": fresh_outputs}, indent=2))
+        else:
+            click.echo(f"up to date: {', '.join(str(output_dir / name) for name in fresh)}")
         return
     from kg.ontology import DEFAULT_BASE
     from kg.pipeline import build as run_build
 
-    if fmt == "json" and not check:
-        raise click.BadParameter("only with --check", param_hint="--format")
     try:
         result = run_build(
             _tables(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers,

@@ -141,6 +141,7 @@ def test_check_json_is_the_graph_diff() -> None:
             {"path": "out/talks.ttl", "state": "fresh"},
             {"path": "out/graph.html", "state": "fresh"},
             {"path": "out/graph.graphml", "state": "fresh"},
+            {"path": "out/kg-build.json", "state": "fresh"},
         ],
     }
     Path("t.md").write_text(
@@ -154,7 +155,7 @@ def test_check_json_is_the_graph_diff() -> None:
     assert graph["talks"] == {"added": ["New"], "removed": [], "changed": [], "moved": 0}
     assert graph["links"] == {"added": [], "removed": []}
     assert graph["other_triples"]["added"] > 0
-    assert [item["state"] for item in report["outputs"]] == ["stale", "stale", "stale"]
+    assert [item["state"] for item in report["outputs"]] == ["stale"] * 4
 
 
 def test_format_json_needs_check() -> None:
