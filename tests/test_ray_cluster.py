@@ -17,8 +17,19 @@ import pytest
 from conftest import ROOT
 from test_engine import make_tables
 
+CLUSTER = """
+import sys
+from ray.cluster_utils import Cluster
+cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
+cluster.add_node(num_cpus=1)
+cluster.wait_for_nodes()
+print(cluster.address, flush=True)
+sys.stdin.read()
+cluster.shutdown()
+"""
+
 try:
-    from ray.cluster_utils import Cluster
+    import ray.cluster_utils  # noqa: F401
 except ImportError:
     if os.environ.get("CI"):
         pytest.fail("ray is not installed: CI must run the Ray cluster test", pytrace=False)
@@ -40,13 +51,15 @@ def test_readme_cluster_step_on_two_nodes_gives_the_local_bytes(tmp_path: Path) 
         check=True,
         capture_output=True,
     )
-    cluster = Cluster(
-        initialize_head=True,
-        head_node_args={"num_cpus": 1, "include_dashboard": False},
+    # The cluster lives in a process of its own: Ray's threads in this process would deadlock
+    # the forked workers of later builds in the same test session.
+    cluster = subprocess.Popen(
+        [sys.executable, "-c", CLUSTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     try:
-        cluster.add_node(num_cpus=1)
-        cluster.wait_for_nodes()
+        assert cluster.stdout is not None
+        address = cluster.stdout.readline().strip()
+        assert address, "the cluster did not start"
         # The README's words, with this cluster's address, this folder and two workers.
         words = shlex.split(readme_cluster_command())
         assert words[0] == "RAY_ADDRESS=head-node:6379" and words[1] == "kg", words
@@ -54,7 +67,7 @@ def test_readme_cluster_step_on_two_nodes_gives_the_local_bytes(tmp_path: Path) 
         command = command.replace("tables/", f"{tmp_path / 'tables'}/")
         command = re.sub(r"--jobs \d+", "--jobs 2", command)
         out = tmp_path / "cluster"
-        env = {**os.environ, "RAY_ADDRESS": cluster.address}
+        env = {**os.environ, "RAY_ADDRESS": address}
         done = subprocess.run(
             [sys.executable, "-m", "kg", *shlex.split(command)[1:], "--output-dir", str(out)],
             env=env,
@@ -64,5 +77,5 @@ def test_readme_cluster_step_on_two_nodes_gives_the_local_bytes(tmp_path: Path) 
         )
         assert done.returncode == 0, done.stderr
     finally:
-        cluster.shutdown()
+        cluster.communicate("", timeout=120)  # closing its input shuts the cluster down
     assert (out / "talks.ttl").read_bytes() == (local / "talks.ttl").read_bytes()
