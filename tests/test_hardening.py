@@ -193,7 +193,7 @@ def test_an_error_page_echoing_the_credentials_is_redacted(echoing_store, monkey
 
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    result = kg("push", "--endpoint", echoing_store, "--input", str(EXPORT))
+    result = kg("push", "--endpoint", echoing_store, "--graph", str(EXPORT))
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: {echoing_store}: the store refused the graph "
@@ -231,7 +231,7 @@ def test_an_error_page_echoing_the_credentials_is_redacted(echoing_store, monkey
         ),
         (
             {},
-            "http://127.0.0.1:{port}/store --graph urn:a\nb",
+            "http://127.0.0.1:{port}/store --named-graph urn:a\nb",
             "kg push: the named graph <urn:a\\x0ab> is not a valid absolute IRI: it holds U+000A "
             "(a control character), which an IRI may not",
         ),
@@ -258,9 +258,9 @@ def test_bad_credentials_and_endpoints_are_one_line_without_the_secret(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     port = free_port()
-    url, *graph = endpoint.format(port=port).split(" --graph ")
-    options = ["--graph", graph[0]] if graph else []
-    result = kg("push", "--endpoint", url, "--input", str(EXPORT), *options)
+    url, *graph = endpoint.format(port=port).split(" --named-graph ")
+    options = ["--named-graph", graph[0]] if graph else []
+    result = kg("push", "--endpoint", url, "--graph", str(EXPORT), *options)
     assert (result.exit_code, result.stderr) == (2, f"Error: {error.format(port=port)}\n")
     assert "SECRET" not in result.output
 
