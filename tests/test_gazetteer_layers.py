@@ -146,6 +146,16 @@ AMBIGUOUS = [
     ("Granite", "model/granite", "matchCase+context"),
     ("MatCha", "model/matcha", "matchCase: written with an inner capital"),
     ("GIT", None, "dropped: Git first"),
+    # Organizations whose names are words: the curated core or the catalogue's rules decide.
+    ("Meta", "organization/meta", "matchCase"),
+    ("Apple", "organization/apple", "matchCase"),
+    ("Amazon", "organization/amazon", "matchCase"),
+    ("Oracle", "organization/oracle", "matchCase"),
+    ("Snowflake", "organization/snowflake", "matchCase+context"),
+    ("Tesla", "organization/tesla", "matchCase+context"),
+    ("Honor", "organization/honor", "matchCase+context"),
+    ("Lambda", "organization/lambda", "matchCase+context"),
+    ("Stripe", "organization/stripe", "matchCase+context"),
     ("RAG", None, "dropped: the curated technique first"),
     ("LED", None, "dropped"),
     # Generated, with rules from sources/ambiguous.tsv or the hardware catalogue.
@@ -387,3 +397,63 @@ def test_the_transformers_extract_reads_the_mapping_without_importing_it(tmp_pat
     assert (tmp_path / "transformers-models.tsv").read_text(encoding="utf-8") == (
         "model_type\tname\nbert\tBERT\nvit\tViT\ngpt_neo\tGPT Neo\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("微软", "organization/microsoft"),
+        ("谷歌", "organization/google"),
+        ("英伟达", "organization/nvidia"),
+        ("Facebook", "organization/meta"),
+        ("Hugging Face", "organization/hugging-face"),
+        ("HuggingFace", "organization/hugging-face"),
+        ("阿里巴巴", "organization/alibaba"),
+        ("Google DeepMind", "organization/google-deepmind"),
+        ("DeepMind", "organization/google-deepmind"),
+        ("腾讯", "organization/tencent"),
+        ("月之暗面", "organization/moonshot-ai"),
+        ("Databricks Inc.", "organization/databricks"),  # the CNCF member, merged
+    ],
+)
+def test_the_organization_catalogue_names_companies_in_english_and_chinese(gazetteer, name, key):
+    owners = [
+        e.key for e in gazetteer.entities.values() if label_form(name) in map(label_form, e.labels)
+    ]
+    assert owners == [key]
+
+
+def test_an_organization_points_to_its_parent_and_every_parent_is_there(gazetteer):
+    script = _script()
+    for entry in script.organizations():
+        for parent in entry.broader:
+            assert parent in gazetteer.entities, (entry.label, parent)
+    deepmind = URIRef(DEFAULT_BASE + "organization/google-deepmind")
+    assert set(gazetteer.graph.objects(deepmind, SKOS.broader)) == {
+        URIRef(DEFAULT_BASE + "organization/google")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("来自微软和阿里巴巴的工程师", ["organization/alibaba", "organization/microsoft"]),
+        ("Scaling LLM training at Hugging Face", ["organization/hugging-face"]),
+        ("The AI浪潮 and 联想到 the future", []),  # everyday Chinese words are no companies
+        ("Tesla V100 GPUs", []),  # Tesla the car maker only with its context words
+    ],
+)
+def test_organizations_link_in_talks(tmp_path, text, expected):
+    from kg.pipeline import build
+
+    table = tmp_path / "talks.md"
+    table.write_text(
+        f"| 分类 | 演讲内容 | 概要 |\n| --- | --- | --- |\n| Orgs | {text} | - |\n",
+        encoding="utf-8",
+    )
+    build([table], tmp_path / "out", event="Test Summit 2025", html=False)
+    graph = Graph().parse(tmp_path / "out" / "talks.ttl", format="turtle")
+    linked = sorted(
+        str(o)[len(DEFAULT_BASE) :] for o in graph.objects(None, KG.mentionsOrganization)
+    )
+    assert linked == expected
