@@ -156,6 +156,14 @@ AMBIGUOUS = [
     ("Honor", "organization/honor", "matchCase+context"),
     ("Lambda", "organization/lambda", "matchCase+context"),
     ("Stripe", "organization/stripe", "matchCase+context"),
+    # Software whose names are words: the software catalogue's rules.
+    ("Bedrock", "software/amazon-bedrock", "matchCase+context"),
+    ("Accelerate", "software/accelerate", "matchCase+context"),
+    ("HIP", "software/hip", "matchCase+context"),
+    ("Hive", "software/apache-hive", "matchCase+context"),
+    ("RAPIDS", "software/rapids", "matchCase"),
+    ("CuTe", None, "dropped: a word; CuTe DSL is the name"),
+    ("CUDA", None, "not a software name alone: it stands in CUDA Graphs, a technique"),
     ("RAG", None, "dropped: the curated technique first"),
     ("LED", None, "dropped"),
     # Generated, with rules from sources/ambiguous.tsv or the hardware catalogue.
@@ -457,3 +465,50 @@ def test_organizations_link_in_talks(tmp_path, text, expected):
         str(o)[len(DEFAULT_BASE) :] for o in graph.objects(None, KG.mentionsOrganization)
     )
     assert linked == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fused Triton kernels in TorchDynamo", ["software/openai-triton", "software/torchdynamo"]),
+        ("NVIDIA NeMo Curator at scale", ["software/nemo-curator"]),  # not also NeMo
+        ("用飞桨和昇思训练", ["software/mindspore", "software/paddlepaddle"]),
+        ("Data on Amazon S3 with Accelerate", ["software/amazon-s3"]),  # no Hugging Face here
+        (
+            "Hugging Face Accelerate and the Hive metastore",
+            ["software/accelerate", "software/apache-hive"],
+        ),
+    ],
+)
+def test_software_links_in_talks(tmp_path, text, expected):
+    from kg.pipeline import build
+
+    table = tmp_path / "talks.md"
+    table.write_text(
+        f"| 分类 | 演讲内容 | 概要 |\n| --- | --- | --- |\n| Software | {text} | - |\n",
+        encoding="utf-8",
+    )
+    build([table], tmp_path / "out", event="Test Summit 2025", html=False)
+    graph = Graph().parse(tmp_path / "out" / "talks.ttl", format="turtle")
+    linked = sorted(str(o)[len(DEFAULT_BASE) :] for o in graph.objects(None, KG.mentionsSoftware))
+    assert linked == expected
+
+
+def test_the_software_catalogue_takes_no_name_from_a_landscape_member():
+    # A member of a landscape is the company a speaker comes from ("A from X"): the software
+    # catalogue must not turn its name into a product's, unless that landscape lists the product
+    # too (a landscape's project wins over its member of the same name).
+    script = _script()
+    catalogue = {script.form(n) for entry in script.software() for n in entry.names()}
+    taken = []
+    for source in ("cncf", "lfai"):
+        entries = script.landscape(source)
+        projects = {script.form(n) for e in entries if e.kind == "software" for n in e.names()}
+        taken += [
+            name
+            for e in entries
+            if e.kind == "organization"
+            for name in e.names()
+            if script.form(name) in catalogue - projects
+        ]
+    assert taken == []
