@@ -42,6 +42,7 @@ ABBREVIATION = re.compile(
 # The opening clause that names who gives a talk: "本视频由X公司的A和B分享", "X的A分享了".
 # A capitalised word right after a first name: its surname ("Kevin Klues").
 SURNAME = re.compile(r"[ \u00a0][A-Z][a-z\u00c0-\u024f]+")
+PRESENTED_BY = re.compile(r"\s*(?:(?:Presented|Hosted|Led|Given|Taught) by|By|From) ")
 PRESENTER_VERB = re.compile(
     r"分享|呈现|主讲|介绍|带来|讲述|探讨|\b(?:present|describe|show|share|explain|walk|compare"
     r"|cover|discuss|introduce|demonstrate|detail|benchmark)s?\b"
@@ -455,13 +456,16 @@ def _sentence_ends(text: str) -> tuple[int, ...]:
 
 
 def presenter_clause(talk: Talk) -> tuple[int, int] | None:
-    """The summary's opening words that say who gives the talk, as offsets into the summary."""
+    """The summary's opening words that say who gives the talk, as offsets into the summary: up
+    to the verb that says so, or a whole first sentence that begins so ("Presented by ...")."""
     if not talk.parts:
         return None
     first = talk.summary.find(talk.parts[0][1])
     rest = talk.summary[first:]
     ends = (end for start, end in sentence_spans(rest) if rest[start:end].strip())
     sentence_end = first + next(ends, len(rest))
+    if PRESENTED_BY.match(talk.summary, first):
+        return first, sentence_end
     verb = PRESENTER_VERB.search(talk.summary, first, sentence_end)
     if verb is None:
         return None

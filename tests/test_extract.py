@@ -132,6 +132,14 @@ def test_presenter_falls_back_to_title_organizations(nlp, gazetteer):
     assert ("presenter", "organization/zoox") in {(item.role, item.entity) for item in links}
 
 
+def test_a_first_sentence_that_says_who_presents_names_the_presenter(nlp, gazetteer):
+    summary = "Presented by the Ray team at Anyscale. They run it on NVIDIA GPUs."
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    presenters = {item.entity for item in links if item.role == "presenter"}
+    assert presenters == {"organization/anyscale"}
+
+
 def test_a_speaker_named_without_affiliation_keeps_the_title_from_presenting():
     from kg.pipeline import find_links
 
