@@ -304,6 +304,54 @@ def find_versions(
     return made, sorted(set(found))
 
 
+# A short form spelled out beside its name: "Model Context Protocol (MCP)", "MCP（模型上下文协议）".
+SHORT_FORM = r"[A-Z][A-Za-z0-9]{1,9}"
+SHORT_AFTER = re.compile(rf"\s*[(（]\s*({SHORT_FORM})\s*[)）]")
+SHORT_BEFORE = re.compile(rf"({SHORT_FORM})\s*[(（]\s*$")
+
+
+def find_abbreviations(
+    gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention]
+) -> list[Mention]:
+    """A short form that a talk spells out beside a name the gazetteer knows ("Model Context
+    Protocol (MCP)", "MCP (Model Context Protocol)") names that entity wherever else the talk
+    writes it, in its case. The short form has two capitals or digits and begins like the name."""
+    of_talk: dict[tuple[str, int], list[Mention]] = {}
+    for m in mentions:
+        of_talk.setdefault((m.source, m.line), []).append(m)
+    found = []
+    for talk in talks:
+        listed = of_talk.get((talk.source, talk.line), [])
+        fields = dict(_fields(talk))
+        short: dict[str, str] = {}  # short form -> entity key
+        for m in listed:
+            text = fields[m.field]
+            after = SHORT_AFTER.match(text, m.end)
+            before = SHORT_BEFORE.search(text[max(0, m.start - 15) : m.start])
+            closed = re.match(r"\s*[)）]", text[m.end :])
+            form = after.group(1) if after else before.group(1) if before and closed else None
+            if (
+                form
+                and sum(c.isupper() or c.isdigit() for c in form) >= 2
+                and form[0].casefold() == m.text.lstrip()[:1].casefold()
+                and normalize(form) != normalize(m.text)
+            ):
+                short.setdefault(form, m.entity)
+        taken = {(m.field, m.start) for m in listed}
+        for form, key in sorted(short.items()):
+            for field, text in fields.items():
+                for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+                    if (field, match.start()) not in taken and not any(
+                        m.field == field and m.start < match.end() and match.start() < m.end
+                        for m in listed
+                    ):
+                        entity = gazetteer.entities[key]
+                        found.append(
+                            _mention(talk, field, text, *match.span(), entity, "pattern", form)
+                        )
+    return sorted(set(found))
+
+
 _LABELS: list[tuple[dict[str, Entity], dict[tuple[str, str], Entity]]] = []
 
 

@@ -18,6 +18,7 @@ from kg.extract import (
     CONFIDENCE,
     Found,
     Mention,
+    find_abbreviations,
     find_versions,
     labels_by_kind,
     presenter_clause,
@@ -179,15 +180,16 @@ def new_people(
     gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
 ) -> tuple[dict[str, Entity], list[Mention]]:
     """The entities found in the text that the gazetteer does not list (versions of its models
-    and hardware by pattern, then people by cue; a key found twice keeps its last finding), and
+    and hardware by pattern, then people by cue; short forms spelled out in a talk are found too; a key found twice keeps its last finding), and
     their mentions. Each talk's findings depend on that talk alone, so chunks of talks can be
     searched apart (kg.engine) and their entities merged in order."""
     talks = list(talks)
     versions, versioned = find_versions(gazetteer, talks, mentions)
-    cued, by_cue = _cued(gazetteer, talks, mentions)
+    abbreviated = find_abbreviations(gazetteer, talks, mentions)
+    cued, by_cue = _cued(gazetteer, talks, mentions + abbreviated)
     grown = Gazetteer({**gazetteer.entities, **cued}, gazetteer.tracks, gazetteer.graph)
-    people, found = _people(grown, talks, mentions + by_cue)
-    return {**versions, **cued, **people}, sorted(versioned + by_cue + found)
+    people, found = _people(grown, talks, mentions + abbreviated + by_cue)
+    return {**versions, **cued, **people}, sorted(versioned + abbreviated + by_cue + found)
 
 
 def _cued(
