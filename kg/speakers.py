@@ -348,12 +348,12 @@ def _organization(
     chinese = re.search("[\u4e00-\u9fff]", talk.summary[start : end + 8])
     if whole or orgs and (chinese or not re.fullmatch(EN_ORG, text)):
         return max(whole or orgs, key=lambda m: m.end - m.start).entity
-    if any(gazetteer.entities[m.entity].kind != "organization" for m in overlapping):
-        # A product's name ("SkyWalking 社区", "maintainer of vLLM") is not an employer's, but in
-        # an English employer's position it is the company named like its product ("CEO of
-        # Unsloth", "MongoDB's Ann Lee").
-        if chinese or PROJECT_ROLE_EN.search(talk.summary[max(0, start - 40) : start]):
-            return None
+    # A product's name ("SkyWalking 社区", "maintainer of vLLM") is not an employer's, but in an
+    # English employer's position it is the company named like its product ("CEO of Unsloth",
+    # "MongoDB's Ann Lee").
+    product = any(gazetteer.entities[m.entity].kind != "organization" for m in overlapping)
+    if product and (chinese or PROJECT_ROLE_EN.search(talk.summary[max(0, start - 40) : start])):
+        return None
     if len(text) < 2 or text.casefold() in GENERIC:
         return None
     entity = known.get(("organization", _compact(text)))
