@@ -116,6 +116,11 @@ def main() -> None:
     default=None,
     help="Write graph.html and graph.graphml (default: only for builds of up to 500 talks).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Extract every table again, and neither read nor keep the chunks in OUTPUT_DIR/.kg-cache.",
+)
 @REPORT
 @click.option(
     "--format",
@@ -135,6 +140,7 @@ def build(
     jobs: int,
     engine: str,
     html: bool | None,
+    no_cache: bool,
     report: tuple[str, Path] | None,
     fmt: str,
 ) -> None:
@@ -165,6 +171,7 @@ def build(
         result = run_build(
             _tables(inputs), output_dir, base_iri or DEFAULT_BASE, event, gazetteers,
             write=not check, jobs=jobs, engine=engine, html=html, progress=_progress_bar(),
+            cache=not no_cache,
         )  # fmt: skip
     except KgError as error:
         _build_report(report, inputs, event, output_dir, check, error, [])
@@ -195,6 +202,8 @@ def build(
         click.echo(f"entities: {kind}: {count}")
     click.echo(f"links: {result.links} (talk, role, entity; presenters included)")
     click.echo(f"triples: {result.triples}")
+    cached = result.tables - result.extracted
+    click.echo(f"extracted: {result.extracted} of {result.tables} tables ({cached} from cache)")
     if result.candidates:
         click.echo(
             f"candidates: {result.candidates} names the gazetteer does not know (see kg candidates)"

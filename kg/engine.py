@@ -11,19 +11,21 @@ the engine, the number of workers or the order chunks finish in.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.cache import Cache
 from kg.claims import find_claims
 from kg.discover import candidates
 from kg.extract import Link, Mention, build_nlp, extract, link
 from kg.ontology import Entity, Gazetteer, load_gazetteer
 from kg.shacl import Report
 from kg.speakers import new_people, with_people
-from kg.table import Talk
+from kg.table import Talk, by_table
 from kg.turtle import Chunk, Renderer, Runs
 
 CHUNK_TALKS = 500
@@ -98,6 +100,11 @@ class Merged:
     links_count: int = 0
     triples: int = 0
     sentences: int = 0
+    tables: int = 0  # tables with talks
+    extracted: set[str] = field(default_factory=set)  # the tables processed in this build
+    # The results processed once in this build, to keep in the cache: ((table, number in the
+    # table), chunk index, result); their blocks are in `runs`.
+    fresh: list[tuple[tuple[str, int], int, Result]] = field(default_factory=list)
 
 
 _PREPARED: dict[Settings, tuple[Gazetteer, object, Renderer]] = {}
@@ -137,6 +144,15 @@ def chunked(talks: list[Talk], size: int | None = None) -> list[list[Talk]]:
 Executor = Callable[[Settings, list[list[Talk]], int], Iterator[Result]]
 
 
+@dataclass(frozen=True)
+class Cached:
+    """Where a build keeps its chunks between builds (kg.cache), and the name of each table's
+    entries (by `Talk.source`)."""
+
+    cache: Cache
+    keys: dict[str, str]
+
+
 def run(
     settings: Settings,
     gazetteer: Gazetteer,
@@ -145,21 +161,31 @@ def run(
     jobs: int = 1,
     execute: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cached: Cached | None = None,
 ) -> Merged:
     """Process every chunk of `talks` (here, in `jobs` worker processes, or by `execute`) and
-    merge the results; blocks are spilled to `spill`. `progress` hears (talks done in a chunk,
-    all talks)."""
-    chunks = chunked(talks)
-    prepare(settings, gazetteer)
-    if execute is not None:
-        results: Iterator[Result] = execute(settings, chunks, jobs)
-    elif jobs <= 1 or len(chunks) <= 1:
-        results = (process(settings, index, chunk) for index, chunk in enumerate(chunks))
+    merge the results; blocks are spilled to `spill`. A chunk never spans two tables, and a
+    table whose chunks are all in `cached` is not processed again. `progress` hears (talks done
+    in a chunk, all talks)."""
+    places: list[tuple[str, int]] = []  # each chunk's (table, number in the table)
+    chunks: list[list[Talk]] = []
+    for source, rows in by_table(talks).items():
+        for number, part in enumerate(chunked(rows)):
+            places.append((source, number))
+            chunks.append(part)
+    merged = Merged(Runs(spill), tables=len({source for source, _ in places}))
+    done = {} if cached is None else _from_cache(cached, places)
+    todo = [index for index in range(len(chunks)) if index not in done]
+    if todo:
+        prepare(settings, gazetteer)
+    results: Iterator[Result]
+    if execute is not None and todo:
+        results = execute(settings, [chunks[index] for index in todo], jobs)
+    elif jobs <= 1 or len(todo) <= 1:  # also no chunk at all
+        results = (process(settings, index, chunks[index]) for index in todo)
     else:
-        results = _pool(settings, chunks, jobs)
-    merged = Merged(Runs(spill))
-    done: dict[int, Result] = {}
-    for result in results:
+        results = _pool(settings, [(index, chunks[index]) for index in todo], jobs)
+    for result in itertools.chain(list(done.values()), _numbered(results, todo, execute)):
         merged.runs.add(result.index, result.chunk.data)
         result.chunk.data = b""
         done[result.index] = result
@@ -167,12 +193,45 @@ def run(
             progress(result.talks, len(talks))
     for index in sorted(done):  # a later finding of a person wins, as in kg.speakers
         merged.people.update(done[index].people)
+    redone: set[str] = set()
     for index, result in sorted(done.items()):
         if any(merged.people[key] != person for key, person in result.people.items()):
+            prepare(settings, gazetteer)
             result = process(settings, index, chunks[index], merged.people)
             merged.runs.add(index, result.chunk.data)
+            redone.add(places[index][0])
         _merge(merged, result)
+    merged.extracted = {places[index][0] for index in todo} | redone
+    # The first results of tables done once, to keep (their blocks are in the runs).
+    merged.fresh = [
+        (places[index], index, done[index]) for index in todo if places[index][0] not in redone
+    ]
     return merged
+
+
+def _from_cache(cached: Cached, places: list[tuple[str, int]]) -> dict[int, Result]:
+    """The kept results of the tables whose every chunk is in the cache, by chunk index."""
+    found: dict[int, Result] = {}
+    missing: set[str] = set()
+    for index, (source, number) in enumerate(places):
+        result = None if source in missing else cached.cache.get(cached.keys[source], number)
+        if result is None:
+            missing.add(source)
+        else:
+            result.index = index
+            found[index] = result
+    return {index: result for index, result in found.items() if places[index][0] not in missing}
+
+
+def _numbered(
+    results: Iterator[Result], todo: list[int], execute: Executor | None
+) -> Iterator[Result]:
+    """`results` with the index of their chunk in the build (`execute` numbers the chunks it was
+    given from 0)."""
+    for result in results:
+        if execute is not None:
+            result.index = todo[result.index]
+        yield result
 
 
 def _merge(merged: Merged, result: Result) -> None:
@@ -187,12 +246,12 @@ def _merge(merged: Merged, result: Result) -> None:
     merged.sentences += chunk.sentences
 
 
-def _pool(settings: Settings, chunks: list[list[Talk]], jobs: int) -> Iterator[Result]:
+def _pool(settings: Settings, chunks: list[tuple[int, list[Talk]]], jobs: int) -> Iterator[Result]:
     # fork: the workers inherit the prepared pipeline instead of building it again.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with context.Pool(jobs) as pool:
-        yield from pool.imap(_Task(settings), enumerate(chunks))
+        yield from pool.imap(_Task(settings), chunks)
 
 
 class _Task:

@@ -41,7 +41,7 @@ def write_atomically(
             raise KgError(
                 f"{directory / name}: is a folder, not a file; move it away (nothing was written)"
             )
-    with _locked(directory):
+    with locked(directory):
         for name in (*contents, *remove):  # left behind by a build that was killed
             for stale in (
                 *directory.glob(f".{name}.*{STAGED}"),
@@ -116,7 +116,7 @@ def _keep(directory: Path, target: Path, made: list[Path]) -> Path | None:
 
 
 @contextmanager
-def _locked(directory: Path) -> Iterator[None]:
+def locked(directory: Path) -> Iterator[None]:
     """Hold an exclusive lock on `directory` (an flock on the folder itself, so no lock file is
     left in it); a second build waits for the first, up to LOCK_SECONDS."""
     import fcntl

@@ -18,15 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import kg.engine
 from kg import terms
+from kg.cache import Cache, table_key
 from kg.claims import find_claims
-from kg.engine import Analysis, Settings, find_links
+from kg.engine import Analysis, Cached, Merged, Settings, find_links
 from kg.errors import ValidationError
 from kg.extract import build_nlp
 from kg.fingerprints import RECORD, Hashing, options, record, sources
 from kg.inputs import input_files, read_talks
 from kg.ontology import DEFAULT_BASE, Gazetteer, load_gazetteer
-from kg.outputs import Writer, write_atomically
+from kg.outputs import Writer, locked, write_atomically
 from kg.rdf import context_graph, report, to_graph
 from kg.speakers import with_people
 from kg.table import Talk
@@ -52,6 +54,8 @@ class BuildResult:
     candidates: int
     outputs: tuple[Path, ...] = field(default=())
     contents: dict[str, bytes] = field(default_factory=dict)
+    tables: int = 0  # tables with talks
+    extracted: int = 0  # of those, the tables extracted again (the others came from the cache)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Made:
     triples: int
     candidates: int
     entities: dict[str, int]
+    merged: Merged
 
 
 def build(
@@ -76,6 +81,7 @@ def build(
     engine: str = "local",
     html: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     """Build the graph of `inputs` and write `talks.ttl`, `graph.html` and `graph.graphml` to
     `output_dir` (the last two by default only for builds of up to `SMALL_BUILD` talks; `html`
@@ -85,6 +91,9 @@ def build(
     renamed into place, so a reader never sees a half-written file. With `write=False` nothing is
     written at all: the result's `contents` holds the bytes (for `kg build --check`). `jobs` and
     `engine` ("local", "ray") say where the chunks run; the bytes are the same wherever.
+
+    With `cache`, a table whose chunks an earlier build kept in `output_dir`/.kg-cache (kg.cache)
+    is not extracted again; a written build keeps its new chunks there and drops the unused ones.
     """
     started = time.perf_counter()
     terms.base(base)
@@ -96,13 +105,22 @@ def build(
     terms.distinct_iris(gazetteer, talks)
     made_from = sources(input_files(inputs), gazetteers, options(base, event, html))
     views = len(talks) <= SMALL_BUILD if html is None else html
+    cached = None
+    if cache:
+        keys = {
+            table: table_key(made_from, table, views, kg.engine.CHUNK_TALKS)
+            for table in made_from["tables"]  # type: ignore[attr-defined]
+        }
+        cached = Cached(Cache(output_dir), keys)
     with tempfile.TemporaryDirectory(prefix="kg-build-") as spill:
         settings = Settings(gazetteers, base, keep_links=views)
-        made = _make(settings, gazetteer, talks, Path(spill), jobs, engine, progress)
+        made = _make(settings, gazetteer, talks, Path(spill), jobs, engine, progress, cached)
         made = _recorded(made, made_from)
         if write:
             # An older view would show another graph: removed in the same step.
             written = write_atomically(output_dir, made.contents, () if views else VIEWS)
+            if cached is not None:
+                _keep(output_dir, cached, made.merged)
             contents = {k: v for k, v in made.contents.items() if isinstance(v, bytes)}
         else:
             written, contents = (), {k: _bytes(v) for k, v in made.contents.items()}
@@ -115,7 +133,20 @@ def build(
         seconds=time.perf_counter() - started,
         outputs=written,
         contents=contents,
+        tables=made.merged.tables,
+        extracted=len(made.merged.extracted),
     )
+
+
+def _keep(output_dir: Path, cached: Cached, merged: Merged) -> None:
+    """Keep the chunks this build extracted in the cache, and drop the entries it did not use
+    (under the output folder's lock, after the outputs are in place)."""
+    with locked(output_dir):
+        for (table, number), index, result in merged.fresh:
+            result.chunk.data = merged.runs.paths[index].read_bytes()
+            cached.cache.put(cached.keys[table], number, result)
+            result.chunk.data = b""
+        cached.cache.prune()
 
 
 def _make(
@@ -126,6 +157,7 @@ def _make(
     jobs: int,
     engine: str,
     progress: Callable[[int, int], None] | None,
+    cached: Cached | None = None,
 ) -> Made:
     """The stages over chunks of talks (kg.engine), Turtle by kg.turtle, checked by kg.shacl;
     `spill` holds the chunks' rendered blocks until they are merged into talks.ttl. The views
@@ -142,7 +174,7 @@ def _make(
 
         execute = run_on_ray
     base = settings.base
-    merged = run(settings, gazetteer, talks, spill, jobs, execute, progress)
+    merged = run(settings, gazetteer, talks, spill, jobs, execute, progress, cached)
     grown = with_people(gazetteer, merged.people)
     context = context_graph(grown, talks, merged.roles, base)
     problems = finish(merged.report, context)
@@ -164,6 +196,7 @@ def _make(
         triples=merged.triples + len(context),
         candidates=sum(1 for _, name in merged.candidates if normalize(name) not in known),
         entities=_kinds(grown, {key for _, key in merged.roles}),
+        merged=merged,
     )
 
 
@@ -189,7 +222,7 @@ def _recorded(made: Made, made_from: dict[str, object]) -> Made:
         out.write(record(made_from, [(name, hashes[name]) for name in made.contents]))
 
     contents[RECORD] = write_record
-    return Made(contents, made.links, made.triples, made.candidates, made.entities)
+    return Made(contents, made.links, made.triples, made.candidates, made.entities, made.merged)
 
 
 def _views(graph: object) -> dict[str, bytes | Writer]:

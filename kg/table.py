@@ -67,6 +67,14 @@ def by_talk(items: Iterable[T]) -> dict[tuple[str, int], list[T]]:
     return grouped
 
 
+def by_table(talks: Iterable[Talk]) -> dict[str, list[Talk]]:
+    """Group talks by their table (source file), keeping their order."""
+    grouped: dict[str, list[Talk]] = {}
+    for talk in talks:
+        grouped.setdefault(talk.source, []).append(talk)
+    return grouped
+
+
 def read_table(path: Path | str, default_event: str | None = None) -> list[Talk]:
     """Read and parse the table at `path`; every problem is a `TableParseError`."""
     name = str(path)
