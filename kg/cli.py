@@ -264,10 +264,11 @@ def query(sparql: str, graph_path: Path, fmt: str, engine: str, timeout: float) 
     The prefixes of the export (kg:, rdfs:, skos:, ...) are known without PREFIX lines.
     """
     from kg import store
-    from kg.query import format_result, load_graph, run_query
+    from kg.query import format_result, load_graph, parse_query, run_query
 
     try:
         text = _query_text(sparql)
+        parse_query(text)  # a bad or refused query is answered before the graph is read
         big = graph_path.is_file() and graph_path.stat().st_size >= store.PERSIST_BYTES
         if engine == "oxigraph" or (engine == "auto" and big):
             result = store.query(graph_path, text, timeout)
