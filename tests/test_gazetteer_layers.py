@@ -138,8 +138,16 @@ AMBIGUOUS = [
     ("Coder", None, "dropped"),
     ("Google Cloud", None, "dropped: a division of Google"),
     ("Arc", None, "not in any source"),
-    ("Phi", None, "not in a source kept (models.dev makers here exclude Microsoft)"),
-    ("OPT", None, "not in any source"),
+    ("Phi", "model/phi", "matchCase+context"),
+    ("OPT", "model/opt", "matchCase+context"),
+    ("BERT", "model/bert", "matchCase: a model (transformers), no longer LF AI software"),
+    ("CLIP", "model/clip", "matchCase"),
+    ("Whisper", "model/whisper", "matchCase+context"),
+    ("Granite", "model/granite", "matchCase+context"),
+    ("MatCha", "model/matcha", "matchCase: written with an inner capital"),
+    ("GIT", None, "dropped: Git first"),
+    ("RAG", None, "dropped: the curated technique first"),
+    ("LED", None, "dropped"),
     # Generated, with rules from sources/ambiguous.tsv or the hardware catalogue.
     ("Volcano", "software/volcano", "matchCase+context"),
     ("Helm", "software/helm", "matchCase+context"),
@@ -312,3 +320,70 @@ def test_a_source_name_that_is_a_common_word_needs_a_rule(rule, kept, match_case
     if kept:
         entry = entities["software/market"]
         assert (entry.match_case, tuple(entry.context)) == (match_case, context)
+
+
+def test_transformers_models_are_whole_models_with_their_families(gazetteer):
+    entities = gazetteer.entities
+    assert entities["model/vit"].kind == "model"
+    parents = {
+        key: {
+            str(o)[len(DEFAULT_BASE) :]
+            for o in gazetteer.graph.objects(URIRef(DEFAULT_BASE + key), SKOS.broader)
+        }
+        for key in ("model/vitmae", "model/bertweet", "model/gpt-neox", "model/xlm-roberta-xl")
+    }
+    assert parents == {
+        "model/vitmae": {"model/vit"},
+        "model/bertweet": set(),  # not a BERT: "weet" goes on the word
+        "model/gpt-neox": set(),  # not a GPT Neo
+        "model/xlm-roberta-xl": {"model/xlm-roberta"},
+    }
+    # Parts of a model and class names are no models; a family and a version ("Llama2") is
+    # left to the extractor, which makes "Llama 2" from Llama.
+    for key in ("model/clipvisionmodel", "model/gemma3forcausallm", "model/llama2", "model/gemma2"):
+        assert key not in entities
+    turtle = Graph().parse(ROOT / "ontology" / "generated" / "transformers.ttl", format="turtle")
+    sources = set(turtle.objects(URIRef(DEFAULT_BASE + "model/vit"), DCTERMS.source))
+    assert sources == {URIRef("https://pypi.org/project/transformers/5.5.4/")}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Fine-tuning ViT and BERT", ["model/bert", "model/vit"]),
+        ("We vit and bert here", []),  # matchCase: the display form only
+        ("Llama 2 7B on H100", ["model/llama-2-7b"]),
+        ("GPT-NeoX at scale", ["model/gpt-neox"]),
+    ],
+)
+def test_transformers_names_link_as_written(tmp_path, name, expected):
+    from kg.pipeline import build
+
+    table = tmp_path / "talks.md"
+    table.write_text(
+        f"| 分类 | 演讲内容 | 概要 |\n| --- | --- | --- |\n| Models | {name} | - |\n",
+        encoding="utf-8",
+    )
+    build([table], tmp_path / "out", event="Test Summit 2025", html=False)
+    graph = Graph().parse(tmp_path / "out" / "talks.ttl", format="turtle")
+    linked = sorted(str(o)[len(DEFAULT_BASE) :] for o in graph.objects(None, KG.mentionsModel))
+    assert linked == expected
+
+
+def test_the_transformers_extract_reads_the_mapping_without_importing_it(tmp_path, monkeypatch):
+    import zipfile
+
+    script = _script()
+    wheel = tmp_path / "transformers-0-py3-none-any.whl"
+    source = (
+        "import missing_module\n"
+        "MODEL_NAMES_MAPPING = OrderedDict[str, str](\n"
+        '    [("bert", "BERT"), ("vit", "ViT"), ("gpt_neo", "GPT  Neo")]\n)\n'
+    )
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("transformers/models/auto/configuration_auto.py", source)
+    monkeypatch.setattr(script, "SOURCES", tmp_path)
+    script.extract_transformers(wheel)
+    assert (tmp_path / "transformers-models.tsv").read_text(encoding="utf-8") == (
+        "model_type\tname\nbert\tBERT\nvit\tViT\ngpt_neo\tGPT Neo\n"
+    )
