@@ -42,6 +42,7 @@ ABBREVIATION = re.compile(
 # The opening clause that names who gives a talk: "本视频由X公司的A和B分享", "X的A分享了".
 # A capitalised word right after a first name: its surname ("Kevin Klues").
 SURNAME = re.compile(r"[ \u00a0][A-Z][a-z\u00c0-\u024f]+")
+PRESENTED_BY = re.compile(r"\s*(?:(?:Presented|Hosted|Led|Given|Taught) by|By|From) ")
 PRESENTER_VERB = re.compile(
     r"分享|呈现|主讲|介绍|带来|讲述|探讨|\b(?:present|describe|show|share|explain|walk|compare"
     r"|cover|discuss|introduce|demonstrate|detail|benchmark)s?\b"
@@ -303,6 +304,54 @@ def find_versions(
     return made, sorted(set(found))
 
 
+# A short form spelled out beside its name: "Model Context Protocol (MCP)", "MCP（模型上下文协议）".
+SHORT_FORM = r"[A-Z][A-Za-z0-9]{1,9}"
+SHORT_AFTER = re.compile(rf"\s*[(（]\s*({SHORT_FORM})\s*[)）]")
+SHORT_BEFORE = re.compile(rf"({SHORT_FORM})\s*[(（]\s*$")
+
+
+def find_abbreviations(
+    gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention]
+) -> list[Mention]:
+    """A short form that a talk spells out beside a name the gazetteer knows ("Model Context
+    Protocol (MCP)", "MCP (Model Context Protocol)") names that entity wherever else the talk
+    writes it, in its case. The short form has two capitals or digits and begins like the name."""
+    of_talk: dict[tuple[str, int], list[Mention]] = {}
+    for m in mentions:
+        of_talk.setdefault((m.source, m.line), []).append(m)
+    found = []
+    for talk in talks:
+        listed = of_talk.get((talk.source, talk.line), [])
+        fields = dict(_fields(talk))
+        short: dict[str, str] = {}  # short form -> entity key
+        for m in listed:
+            text = fields[m.field]
+            after = SHORT_AFTER.match(text, m.end)
+            before = SHORT_BEFORE.search(text[max(0, m.start - 15) : m.start])
+            closed = re.match(r"\s*[)）]", text[m.end :])
+            form = after.group(1) if after else before.group(1) if before and closed else None
+            if (
+                form
+                and sum(c.isupper() or c.isdigit() for c in form) >= 2
+                and form[0].casefold() == m.text.lstrip()[:1].casefold()
+                and normalize(form) != normalize(m.text)
+            ):
+                short.setdefault(form, m.entity)
+        taken = {(m.field, m.start) for m in listed}
+        for form, key in sorted(short.items()):
+            for field, text in fields.items():
+                for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+                    if (field, match.start()) not in taken and not any(
+                        m.field == field and m.start < match.end() and match.start() < m.end
+                        for m in listed
+                    ):
+                        entity = gazetteer.entities[key]
+                        found.append(
+                            _mention(talk, field, text, *match.span(), entity, "pattern", form)
+                        )
+    return sorted(set(found))
+
+
 _LABELS: list[tuple[dict[str, Entity], dict[tuple[str, str], Entity]]] = []
 
 
@@ -455,13 +504,16 @@ def _sentence_ends(text: str) -> tuple[int, ...]:
 
 
 def presenter_clause(talk: Talk) -> tuple[int, int] | None:
-    """The summary's opening words that say who gives the talk, as offsets into the summary."""
+    """The summary's opening words that say who gives the talk, as offsets into the summary: up
+    to the verb that says so, or a whole first sentence that begins so ("Presented by ...")."""
     if not talk.parts:
         return None
     first = talk.summary.find(talk.parts[0][1])
     rest = talk.summary[first:]
     ends = (end for start, end in sentence_spans(rest) if rest[start:end].strip())
     sentence_end = first + next(ends, len(rest))
+    if PRESENTED_BY.match(talk.summary, first):
+        return first, sentence_end
     verb = PRESENTER_VERB.search(talk.summary, first, sentence_end)
     if verb is None:
         return None

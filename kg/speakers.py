@@ -18,6 +18,7 @@ from kg.extract import (
     CONFIDENCE,
     Found,
     Mention,
+    find_abbreviations,
     find_versions,
     labels_by_kind,
     presenter_clause,
@@ -60,7 +61,7 @@ EN_PERSON = rf"{UPPER_WORD}(?: (?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
 # An organization's name: capitalised words, acronyms and names with digits ("Modal Labs", "Ai2").
 ORG_WORD = r"[A-Z0-9][A-Za-z0-9_&.’'-]*[A-Za-z0-9_&]|[A-Z]"
 EN_ORG = rf"(?:{ORG_WORD})(?: (?:{ORG_WORD}))*"
-EN_NAMES = rf"{EN_PERSON}(?:(?:, |,? and ){EN_PERSON})*"
+EN_NAMES = rf"{EN_PERSON}(?:(?:, |,? and |,? & ){EN_PERSON})*"
 # Words that make a capitalised phrase an organization or a thing, not a person.
 NOT_A_PERSON = re.compile(
     r"\b(?:Labs?|University|Institute|Inc|Corp|AI|Research|Team|Cloud|Group|Foundation|Summit"
@@ -73,12 +74,12 @@ EN_ROLE = (
     r"|researcher|architect|advocate|professor|member|staff|maintainer|developer|partner|president"
     r"|student|fellow|chair|principal|senior|staff|product|research|applied|software|technical)"
 )
+# Words that open a sentence naming the speakers: "Presented by A", "From X, A and B".
+EN_OPENING = r"In this \w+, |(?:Presented|Hosted|Led|Given|Taught) by |By |With |From \w[\w ]*?, "
 EN_CUES = (
     # "Presented by A, B and C", "By A and B", "With A and B" at a sentence's start, or a list of
     # names that begins the sentence before a verb: "A, B and C present ...".
-    re.compile(
-        rf"^(?:In this \w+, |Presented by |By |With |From \w[\w ]*?, )?(?P<names>{EN_NAMES})"
-    ),
+    re.compile(rf"^(?:{EN_OPENING})?(?P<names>{EN_NAMES})"),
     # "X's A and B": the organization before, a name list after.
     re.compile(rf"(?P<org_before>{EN_ORG})['’]s (?P<names>{EN_NAMES})"),
     # "X engineers A and B", "NVIDIA solutions architects A and B".
@@ -92,18 +93,18 @@ EN_CUES = (
 # What ties a name to the organization after it: "A of X", "A from X", "A (X)",
 # "A, CTO of X", "A, senior engineer at X", "A and B of X".
 EN_AFTER = re.compile(
-    rf"(?:,? (?:of|from|at) |,? \(|, (?:(?:and|{EN_ROLE}|[A-Za-z-]+) ){{0,5}}(?:of|at) )"
+    rf"(?:,? (?:of|from|at) |,? \(|(?:,| and) (?:(?:and|{EN_ROLE}|[A-Za-z-]+) ){{0,5}}(?:of|at) )"
     rf"(?P<org>{EN_ORG})(?=[ ,.;:)]|$)"
 )
 # A Chinese organization's name: a few characters (no function words) ending in an
 # organization word: "蚂蚁集团", "趋动科技", "江苏纵目信息科技有限公司", "上海交通大学".
 ZH_ORG = (
-    r"(?:[^\s\W\da-zA-Z的了是在从和与将该本这等对把被为时中及或并也都就由以其他她们我你]|[（）()]){1,10}"
+    r"中?(?:[^\s\W\da-zA-Z的了是在从和与将该本这等对把被为时中及或并也都就由以其他她们我你]|[（）()]){1,10}"
     r"(?:有限公司|公司|集团|科技|大学|学院|研究院|研究所|实验室|股份|银行|金融|信息|数据|云(?!原生))"
 )
 LATIN_ORG = r"[A-Za-z][A-Za-z0-9_.&-]*(?: [A-Z][A-Za-z0-9_.&-]*){0,2}"
 ZH_ROLE = (
-    r"(?:(?:(?![和与])[\u4e00-\u9fffA-Za-z0-9 .+/&-]){0,14}?(?:工程师|专家|经理|总监|架构师|负责人|创始人|CTO|CEO|COO"
+    r"(?:(?:(?!和|与(?![\u4e00-\u9fff]{1,6}(?:系|学院|研究所|中心)))[\u4e00-\u9fffA-Za-z0-9 .+/&-]){0,14}?(?:工程师|专家|经理|总监|架构师|负责人|创始人|CTO|CEO|COO"
     r"|研究员|开发者|布道师|布道者|教授|讲师|主管|总裁|VP|Maintainer|Committer|成员|主任|科学家|顾问"
     r"|技术员|博士|学者|院长|总经理|董事长|Ambassador|MVP|Contributor|PMC|使者|大使|爱好者)[、，, ]*)+"
 )
@@ -132,11 +133,19 @@ ZH_CUES = (
     re.compile(rf"(?:^|由)(?P<name>{ZH_NAME})[（(](?P<org>{LATIN_ORG}|{ZH_ORG})(?=[\s）)，,])"),
     # A role and a name with no organization the words can tell: "阿里巴巴算法专家A", "讲师A".
     re.compile(rf"(?:^|由|，)[^，。：:]{{0,24}}?{ZH_ROLE}(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
+    # "演讲者 A 是X的 Staff SRE": the name, then the organization it works for.
+    re.compile(
+        rf"(?:演讲者|讲师|嘉宾|主讲人)\s*(?P<name>{ZH_FULL_NAME})\s*是\s*(?P<org>{ZH_ORG}|{LATIN_ORG})"
+        r"\s*的"
+    ),
     re.compile(rf"(?:演讲者|讲师|嘉宾|主讲人)(?:是|为)?\s*(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
 )
 # Words after a name that make it a project, not an employer: "Spring AI Alibaba Maintainer".
 PROJECT_ROLE = re.compile(
     r"\s*(?:Maintainer|Committer|PMC|Member|Contributor|Ambassador|MVP|成员|维护者|社区)"
+)
+PROJECT_ROLE_EN = re.compile(
+    r"\b(?:maintainer|creator|contributor|committer|author|member|lead)s?\b[^,.;]*$", re.IGNORECASE
 )
 NEXT_ORG = re.compile(
     rf"[、，,]\s*(?P<org>{ZH_ORG})(?=\S{{0,8}}?(?:工程师|专家|经理|总监|架构师|负责人))"
@@ -152,9 +161,11 @@ EN_VERB = re.compile(
 )
 # More names after a cue's organization: "A (X) and B (Y)", "X's A, with B and C".
 EN_MORE = re.compile(rf"\)?,? (?:and|with) (?P<names>{EN_NAMES})")
-EN_PREFIX = re.compile(r"(?:In this \w+, |Presented by |By |With |From \w[\w ]*?, )")
+EN_PREFIX = re.compile(EN_OPENING)
 GENERIC = {"ai", "ml", "llm", "it", "apm", "pmc", "ide", "api", "gpu", "cpu", "the", "this", "our"}
 GENERIC |= {"they", "we", "he", "she", "you", "i", "these", "those", "here", "there", "then"}
+# Words that begin a sentence before a name, never an organization: "Presented by A".
+GENERIC |= {"presented", "hosted", "given", "led", "join", "joined", "from", "with", "by", "in"}
 
 
 def find_speakers(
@@ -169,15 +180,16 @@ def new_people(
     gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
 ) -> tuple[dict[str, Entity], list[Mention]]:
     """The entities found in the text that the gazetteer does not list (versions of its models
-    and hardware by pattern, then people by cue; a key found twice keeps its last finding), and
+    and hardware by pattern, then people by cue; short forms spelled out in a talk are found too; a key found twice keeps its last finding), and
     their mentions. Each talk's findings depend on that talk alone, so chunks of talks can be
     searched apart (kg.engine) and their entities merged in order."""
     talks = list(talks)
     versions, versioned = find_versions(gazetteer, talks, mentions)
-    cued, by_cue = _cued(gazetteer, talks, mentions)
+    abbreviated = find_abbreviations(gazetteer, talks, mentions)
+    cued, by_cue = _cued(gazetteer, talks, mentions + abbreviated)
     grown = Gazetteer({**gazetteer.entities, **cued}, gazetteer.tracks, gazetteer.graph)
-    people, found = _people(grown, talks, mentions + by_cue)
-    return {**versions, **cued, **people}, sorted(versioned + by_cue + found)
+    people, found = _people(grown, talks, mentions + abbreviated + by_cue)
+    return {**versions, **cued, **people}, sorted(versioned + abbreviated + by_cue + found)
 
 
 def _cued(
@@ -196,19 +208,29 @@ def _cued(
     found: list[Mention] = []
     for talk in talks:
         listed = of_talk.get((talk.source, talk.line), [])
-        spans = [(m.start, m.end) for m in listed]
+        spans: list[tuple[int, int]] = []  # the names found by the cues
         sentences = (
             span for span in sentence_spans(talk.summary) if talk.summary[slice(*span)].strip()
         )
         for first, last in islice(sentences, 2):
+            chinese = re.search("[\u4e00-\u9fff]", talk.summary[first:last]) is not None
             for name, org in _cues(talk.summary, first, last):
                 person_span = (name[0], name[1])
-                if any(s < person_span[1] and person_span[0] < e for s, e in spans):
-                    continue  # a name the gazetteer knows (a person, a product)
+                taken = [m for m in listed if m.start < name[1] and name[0] < m.end]
+                known_people = [m for m in taken if m.entity.startswith("person/")]
+                if any(s < name[1] and name[0] < e for s, e in spans) or (
+                    taken and (org is None or chinese or len(known_people) < len(taken))
+                ):
+                    # A name found already, or one the gazetteer knows; only an English cue
+                    # ("A, engineer at X") ties a known name to another employer: a namesake.
+                    continue
                 affiliation = None
                 if org is not None:
                     affiliation = _organization(gazetteer, talk, org, listed, known, made, found)
-                elif re.search("[\u4e00-\u9fff]", talk.summary[first:last]):
+                    tied = {gazetteer.entities[m.entity].affiliation for m in known_people}
+                    if known_people and (affiliation is None or affiliation in tied):
+                        continue  # the person the gazetteer knows, at the organization it knows
+                elif chinese:
                     # "谷歌软件工程师A": the organization right before the role, if the gazetteer knows it
                     affiliation = _affiliation(talk.summary, orgs_of(listed), name[0], name[1])
                 spans.append(person_span)
@@ -326,8 +348,12 @@ def _organization(
     chinese = re.search("[\u4e00-\u9fff]", talk.summary[start : end + 8])
     if whole or orgs and (chinese or not re.fullmatch(EN_ORG, text)):
         return max(whole or orgs, key=lambda m: m.end - m.start).entity
-    if any(gazetteer.entities[m.entity].kind != "organization" for m in overlapping):
-        return None  # a product's name ("SkyWalking 社区"), not an employer's
+    # A product's name ("SkyWalking 社区", "maintainer of vLLM") is not an employer's, but in an
+    # English employer's position it is the company named like its product ("CEO of Unsloth",
+    # "MongoDB's Ann Lee").
+    product = any(gazetteer.entities[m.entity].kind != "organization" for m in overlapping)
+    if product and (chinese or PROJECT_ROLE_EN.search(talk.summary[max(0, start - 40) : start])):
+        return None
     if len(text) < 2 or text.casefold() in GENERIC:
         return None
     entity = known.get(("organization", _compact(text)))

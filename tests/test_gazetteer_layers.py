@@ -146,6 +146,24 @@ AMBIGUOUS = [
     ("Granite", "model/granite", "matchCase+context"),
     ("MatCha", "model/matcha", "matchCase: written with an inner capital"),
     ("GIT", None, "dropped: Git first"),
+    # Organizations whose names are words: the curated core or the catalogue's rules decide.
+    ("Meta", "organization/meta", "matchCase"),
+    ("Apple", "organization/apple", "matchCase"),
+    ("Amazon", "organization/amazon", "matchCase"),
+    ("Oracle", "organization/oracle", "matchCase"),
+    ("Snowflake", "organization/snowflake", "matchCase+context"),
+    ("Tesla", "organization/tesla", "matchCase+context"),
+    ("Honor", "organization/honor", "matchCase+context"),
+    ("Lambda", "organization/lambda", "matchCase+context"),
+    ("Stripe", "organization/stripe", "matchCase+context"),
+    # Software whose names are words: the software catalogue's rules.
+    ("Bedrock", "software/amazon-bedrock", "matchCase+context"),
+    ("Accelerate", "software/accelerate", "matchCase+context"),
+    ("HIP", "software/hip", "matchCase+context"),
+    ("Hive", "software/apache-hive", "matchCase+context"),
+    ("RAPIDS", "software/rapids", "matchCase"),
+    ("CuTe", None, "dropped: a word; CuTe DSL is the name"),
+    ("CUDA", None, "not a software name alone: it stands in CUDA Graphs, a technique"),
     ("RAG", None, "dropped: the curated technique first"),
     ("LED", None, "dropped"),
     # Generated, with rules from sources/ambiguous.tsv or the hardware catalogue.
@@ -387,3 +405,110 @@ def test_the_transformers_extract_reads_the_mapping_without_importing_it(tmp_pat
     assert (tmp_path / "transformers-models.tsv").read_text(encoding="utf-8") == (
         "model_type\tname\nbert\tBERT\nvit\tViT\ngpt_neo\tGPT Neo\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("微软", "organization/microsoft"),
+        ("谷歌", "organization/google"),
+        ("英伟达", "organization/nvidia"),
+        ("Facebook", "organization/meta"),
+        ("Hugging Face", "organization/hugging-face"),
+        ("HuggingFace", "organization/hugging-face"),
+        ("阿里巴巴", "organization/alibaba"),
+        ("Google DeepMind", "organization/google-deepmind"),
+        ("DeepMind", "organization/google-deepmind"),
+        ("腾讯", "organization/tencent"),
+        ("月之暗面", "organization/moonshot-ai"),
+        ("Databricks Inc.", "organization/databricks"),  # the CNCF member, merged
+    ],
+)
+def test_the_organization_catalogue_names_companies_in_english_and_chinese(gazetteer, name, key):
+    owners = [
+        e.key for e in gazetteer.entities.values() if label_form(name) in map(label_form, e.labels)
+    ]
+    assert owners == [key]
+
+
+def test_an_organization_points_to_its_parent_and_every_parent_is_there(gazetteer):
+    script = _script()
+    for entry in script.organizations():
+        for parent in entry.broader:
+            assert parent in gazetteer.entities, (entry.label, parent)
+    deepmind = URIRef(DEFAULT_BASE + "organization/google-deepmind")
+    assert set(gazetteer.graph.objects(deepmind, SKOS.broader)) == {
+        URIRef(DEFAULT_BASE + "organization/google")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("来自微软和阿里巴巴的工程师", ["organization/alibaba", "organization/microsoft"]),
+        ("Scaling LLM training at Hugging Face", ["organization/hugging-face"]),
+        ("The AI浪潮 and 联想到 the future", []),  # everyday Chinese words are no companies
+        ("Tesla V100 GPUs", []),  # Tesla the car maker only with its context words
+    ],
+)
+def test_organizations_link_in_talks(tmp_path, text, expected):
+    from kg.pipeline import build
+
+    table = tmp_path / "talks.md"
+    table.write_text(
+        f"| 分类 | 演讲内容 | 概要 |\n| --- | --- | --- |\n| Orgs | {text} | - |\n",
+        encoding="utf-8",
+    )
+    build([table], tmp_path / "out", event="Test Summit 2025", html=False)
+    graph = Graph().parse(tmp_path / "out" / "talks.ttl", format="turtle")
+    linked = sorted(
+        str(o)[len(DEFAULT_BASE) :] for o in graph.objects(None, KG.mentionsOrganization)
+    )
+    assert linked == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fused Triton kernels in TorchDynamo", ["software/openai-triton", "software/torchdynamo"]),
+        ("NVIDIA NeMo Curator at scale", ["software/nemo-curator"]),  # not also NeMo
+        ("用飞桨和昇思训练", ["software/mindspore", "software/paddlepaddle"]),
+        ("Data on Amazon S3 with Accelerate", ["software/amazon-s3"]),  # no Hugging Face here
+        (
+            "Hugging Face Accelerate and the Hive metastore",
+            ["software/accelerate", "software/apache-hive"],
+        ),
+    ],
+)
+def test_software_links_in_talks(tmp_path, text, expected):
+    from kg.pipeline import build
+
+    table = tmp_path / "talks.md"
+    table.write_text(
+        f"| 分类 | 演讲内容 | 概要 |\n| --- | --- | --- |\n| Software | {text} | - |\n",
+        encoding="utf-8",
+    )
+    build([table], tmp_path / "out", event="Test Summit 2025", html=False)
+    graph = Graph().parse(tmp_path / "out" / "talks.ttl", format="turtle")
+    linked = sorted(str(o)[len(DEFAULT_BASE) :] for o in graph.objects(None, KG.mentionsSoftware))
+    assert linked == expected
+
+
+def test_the_software_catalogue_takes_no_name_from_a_landscape_member():
+    # A member of a landscape is the company a speaker comes from ("A from X"): the software
+    # catalogue must not turn its name into a product's, unless that landscape lists the product
+    # too (a landscape's project wins over its member of the same name).
+    script = _script()
+    catalogue = {script.form(n) for entry in script.software() for n in entry.names()}
+    taken = []
+    for source in ("cncf", "lfai"):
+        entries = script.landscape(source)
+        projects = {script.form(n) for e in entries if e.kind == "software" for n in e.names()}
+        taken += [
+            name
+            for e in entries
+            if e.kind == "organization"
+            for name in e.names()
+            if script.form(name) in catalogue - projects
+        ]
+    assert taken == []

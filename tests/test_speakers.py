@@ -18,6 +18,9 @@ org:uber a kg:Organization ; skos:prefLabel "Uber"@en .
 org:google a kg:Organization ; skos:prefLabel "Google"@en , "谷歌"@zh .
 org:bytedance a kg:Organization ; skos:prefLabel "ByteDance"@en , "字节跳动"@zh .
 org:uc-berkeley a kg:Organization ; skos:prefLabel "UC Berkeley"@en .
+<https://example.org/kg/id/software/quarkdb> a kg:Software ; skos:prefLabel "QuarkDB"@en .
+<https://example.org/kg/id/person/wei-zhang> a kg:Person ; skos:prefLabel "Wei Zhang"@en ;
+    kg:affiliation org:bytedance .
 """
 
 
@@ -113,6 +116,40 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
                 ("Bo Kim", "organization/meridian"),
             },
         ),
+        # Names joined by "&" share the organization after them.
+        (
+            "Presented by Ann Lee & Bo Kim (Orbit).",
+            {("Ann Lee", "organization/orbit"), ("Bo Kim", "organization/orbit")},
+        ),
+        (
+            "Hosted by Ann Lee and Bo Kim, engineers at Orbit.",
+            {("Ann Lee", "organization/orbit"), ("Bo Kim", "organization/orbit")},
+        ),
+        (
+            "Tyler Grant, Nina Alvarez and colleagues at Meridian Research Institute present it.",
+            {
+                ("Tyler Grant", "organization/meridian-research-institute"),
+                ("Nina Alvarez", "organization/meridian-research-institute"),
+            },
+        ),
+        # A company named like its product, in an employer's position; not a project's role.
+        ("Ann Lee, CEO of QuarkDB, runs this workshop.", {("Ann Lee", "organization/quarkdb")}),
+        ("Ann Lee, maintainer of QuarkDB, runs this workshop.", {("Ann Lee", None)}),
+        # A known full name that an English cue ties to another employer is a namesake; without
+        # a cue it is the person the gazetteer knows.
+        ("Wei Zhang, engineer at Google, shows it.", {("Wei Zhang", "organization/google")}),
+        ("Wei Zhang of ByteDance shows it.", {("Wei Zhang", "organization/bytedance")}),
+        ("In this talk, Wei Zhang shows it.", {("Wei Zhang", "organization/bytedance")}),
+        # Chinese organizations that begin with 中, a department with 与, "演讲者 A 是X的".
+        (
+            "中移信息技术有限公司高级研发工程师卢城负责平台工作。",
+            {("卢城", "organization/中移信息技术有限公司")},
+        ),
+        (
+            "上海交通大学计算机科学与工程系教授梁晓峣介绍了芯片。",
+            {("梁晓峣", "organization/上海交通大学")},
+        ),
+        ("演讲者 Qian Ding 是星河集团的 Staff SRE。", {("Qian Ding", "organization/星河集团")}),
         ("They introduce Compiled Autograd.", set()),
         # A capitalised phrase that begins a sentence is a name only before a verb.
         ("Large Language Models (LLMs) changed everything.", set()),
