@@ -43,6 +43,10 @@ class KG(DefinedNamespace):
     Model: URIRef
     Evidence: URIRef
     Claim: URIRef
+    Method: URIRef
+    gazetteer: URIRef
+    pattern: URIRef
+    cue: URIRef
     claim: URIRef
     value: URIRef
     maxValue: URIRef

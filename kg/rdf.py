@@ -72,8 +72,7 @@ class Phrase:
     begin: int
     end: int
     words: str
-    method: str
-    confidence: str  # an xsd:decimal's lexical form
+    method: str  # its confidence is the method's (CONFIDENCE, and ontology/kg.ttl)
 
 
 def evidence_of(base: str, talk: Talk, items: Iterable[Link]) -> list[Phrase]:
@@ -93,27 +92,43 @@ def evidence_of(base: str, talk: Talk, items: Iterable[Link]) -> list[Phrase]:
                 found[key] = (mention, links)
     phrases = []
     for (field, start, end, entity), (mention, links) in found.items():
-        offset, sentence = (
-            _sentence_start(texts[field], mention.sentence, start, end),
-            mention.sentence,
-        )
-        if offset < 0:  # no sentence around the words: they are their own context
-            offset, sentence = start, mention.text
-        digest = _digest(subject, field, str(offset), str(len(sentence)))
+        sentence = sentence_of(base, subject, field, texts[field], mention.sentence, start, end)
         phrases.append(
             Phrase(
                 node="e" + _digest(subject, field, str(start), str(end), entity),
                 entity=entity,
                 links=tuple(sorted(set(links))),
-                sentence=Sentence(f"{base}sentence/{digest}", field, offset, sentence),
-                begin=start - offset,
-                end=end - offset,
+                sentence=sentence,
+                begin=start - sentence.start,
+                end=end - sentence.start,
                 words=mention.text,
                 method=mention.method,
-                confidence=repr(round(float(mention.confidence), 3)),
             )
         )
     return sorted(phrases)
+
+
+def sentence_of(
+    base: str, subject: str, field: str, text: str, sentence: str, start: int, end: int
+) -> Sentence:
+    """The sentence context of the words `start`:`end` of a talk's `field` (`text`), whose
+    sentence is `sentence`; words with no sentence around them are their own context."""
+    offset = _sentence_start(text, sentence, start, end)
+    if offset < 0:
+        offset, sentence = start, text[start:end]
+    digest = _digest(subject, field, str(offset), str(len(sentence)))
+    return Sentence(f"{base}sentence/{digest}", field, offset, sentence)
+
+
+def part_spans(summary: str, parts: tuple[tuple[str, str], ...]) -> list[tuple[str, int, int]]:
+    """Where each (label, text) part (kg.table.summary_parts) stands in `summary`: (label,
+    start, end), code points."""
+    spans, position = [], 0
+    for label, text in parts:
+        start = summary.find(text, position)
+        position = start + len(text)
+        spans.append((label, start, position))
+    return spans
 
 
 def _sentence_start(text: str, sentence: str, start: int, end: int) -> int:
@@ -177,9 +192,11 @@ def talk_nodes(
         add(KG.summaryMissing, _boolean(True))
     else:
         add(KG.summary, _text(talk.summary, language(talk.summary)))
-        for label, text in talk.parts:
-            if label or len(talk.parts) > 1:
-                add(PART_PROPERTY.get(label, KG.description), _text(text, language(text)))
+        for label, begin, end in part_spans(talk.summary, talk.parts):
+            if label or len(talk.parts) > 1:  # a part: its offsets into the summary
+                part = "p" + _digest(subject, label, str(begin))
+                add(PART_PROPERTY.get(label, KG.description), (3, part))
+                nodes[part] = {str(KG.start): {_integer(begin)}, str(KG.end): {_integer(end)}}
     for item in items:
         entity = (0, base + item.entity)
         if item.role == "presenter":
@@ -199,14 +216,9 @@ def talk_nodes(
         add(NIF.beginIndex, _integer(phrase.begin), node)
         add(NIF.endIndex, _integer(phrase.end), node)
         add(NIF.anchorOf, _text(phrase.words), node)
-        add(KG.method, _text(phrase.method), node)
-        add(KG.confidence, _decimal(phrase.confidence), node)
-        sentence: Subject = {}
-        nodes.setdefault(phrase.sentence.iri, sentence)
-        add(RDF.type, (0, str(NIF.Context)), sentence)
-        add(NIF.isString, _text(phrase.sentence.text), sentence)
-        add(KG.field, _text(phrase.sentence.field), sentence)
-        add(KG.start, _integer(phrase.sentence.start), sentence)
+        add(KG.method, (0, str(KG[phrase.method])), node)
+        _add_sentence(nodes, phrase.sentence)
+    texts = {"title": talk.title, "summary": talk.summary}
     for claim in claims:
         iri = f"{subject}/claim/{claim.field}-{claim.start}-{claim.end}"
         add(KG.claim, (0, iri))
@@ -221,8 +233,23 @@ def talk_nodes(
         add(KG.start, _integer(claim.start), node)
         add(KG.end, _integer(claim.end), node)
         add(KG.matchedText, _text(claim.text), node)
-        add(KG.sentence, _text(claim.sentence), node)
+        sentence = sentence_of(
+            base, subject, claim.field, texts[claim.field], claim.sentence, claim.start, claim.end
+        )
+        add(KG.sentence, (0, sentence.iri), node)
+        _add_sentence(nodes, sentence)
     return nodes
+
+
+def _add_sentence(nodes: dict[str, Subject], sentence: Sentence) -> None:
+    """A sentence's nif:Context, once however many phrases and claims point into it."""
+    if sentence.iri not in nodes:
+        nodes[sentence.iri] = {
+            str(RDF.type): {(0, str(NIF.Context))},
+            str(NIF.isString): {_text(sentence.text)},
+            str(KG.field): {_text(sentence.field)},
+            str(KG.start): {_integer(sentence.start)},
+        }
 
 
 def to_graph(
@@ -392,6 +419,8 @@ def evidence(graph: Graph, talk: Node | None = None) -> list[EvidenceRow]:
         if not all(isinstance(v, Literal) and str(v).isdigit() for v in values):
             continue  # not evidence of this model
         begin, end, offset = (int(str(v)) for v in values)
+        method = graph.value(node, KG.method)  # kg:gazetteer, ...: its confidence is its own
+        confidence = graph.value(method, KG.confidence) if method is not None else None
         for link in graph.objects(node, KG.link):
             rows.append(
                 EvidenceRow(
@@ -404,8 +433,8 @@ def evidence(graph: Graph, talk: Node | None = None) -> list[EvidenceRow]:
                     words=str(graph.value(node, NIF.anchorOf) or ""),
                     sentence=str(graph.value(context, NIF.isString) or ""),
                     sentence_start=offset,
-                    method=str(graph.value(node, KG.method) or ""),
-                    confidence=float(str(graph.value(node, KG.confidence) or "nan")),
+                    method=str(method or "").rpartition("#")[2],
+                    confidence=float(str(confidence or "nan")),
                 )
             )
     return sorted(rows)

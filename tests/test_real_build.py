@@ -121,3 +121,29 @@ def test_broad_technique_concept_finds_narrower_techniques(graph):
              ?talk kg:mentionsTechnique/skos:broader* ?p ; kg:sourceLine ?line }"""
     )
     assert sorted(int(row[0]) for row in rows) == [9, 47, 50, 52, 53, 58]  # type: ignore[index]
+
+
+def test_conclusions_are_cut_from_the_summary_by_their_offsets(graph):
+    # Every row whose summary has a 结论 part; line 7's reads "结论：Ray Serve作为...理想选择。", line
+    # 22's ends without a full stop ("...前瞻性设计理念 |").
+    rows = dict(answer(graph, "conclusions.rq"))
+    table = (ROOT / "data" / "talks.md").read_text(encoding="utf-8").splitlines()
+    assert sorted(int(line) for line in rows) == [
+        number for number, text in enumerate(table, 1) if "结论" in text
+    ]
+    assert rows["7"].startswith("Ray Serve作为一个生产就绪的AI推理引擎")
+    assert rows["7"].endswith("成为企业级AI推理的理想选择。")
+    assert rows["22"].endswith("前瞻性设计理念")
+
+
+def test_a_claim_points_at_its_sentence(graph):
+    # Line 24: "...代码量减少50%..." in the conclusion; the claim's sentence holds the figure.
+    rows = graph.query(
+        """SELECT ?text ?sentence ?field WHERE {
+             ?talk kg:sourceLine 24 ; kg:claim ?claim .
+             ?claim kg:matchedText ?text ; kg:sentence ?context .
+             ?context nif:isString ?sentence ; kg:field ?field }"""
+    )
+    found = {(str(text), str(field)) for text, sentence, field in rows if str(text) in sentence}
+    assert ("50%", "summary") in found
+    assert all(str(text) in str(sentence) for text, sentence, _ in rows)

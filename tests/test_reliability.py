@@ -396,11 +396,11 @@ def test_check_stale_exits_1_and_shows_talks_and_links(previous: dict[str, bytes
         '  ~ talk "Serving at Zyxcorp": kg:summary',
         '  + link "Qwopflow Inside" kg:mentionsSoftware "Qwopflow"',
         '  - link "Serving at Zyxcorp" kg:mentionsSoftware "Qwopflow"',
-        # -22: the summary's phrases of Zyxcorp and Qwopflow (9 triples each) and their
-        # sentence (4); +31: Zyxcorp's phrase in the new sentence (9) and that sentence (4), the
-        # new talk's phrase of Qwopflow (9) and its title as a sentence (4), the track Ray Data
+        # -20: the summary's phrases of Zyxcorp and Qwopflow (8 triples each) and their
+        # sentence (4); +29: Zyxcorp's phrase in the new sentence (8) and that sentence (4), the
+        # new talk's phrase of Qwopflow (8) and its title as a sentence (4), the track Ray Data
         # (type, inScheme, two prefLabels, label).
-        "  other triples: +31 -22 (entities, evidence, vocabulary)",
+        "  other triples: +29 -20 (entities, evidence, vocabulary)",
         "out/kg-build.json: stale",
         "out/graph.html: stale",
         "out/graph.graphml: stale",

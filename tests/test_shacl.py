@@ -111,6 +111,16 @@ def claim_of_a_talk_is_evidence(g: Graph) -> None:
     g.add((first_talk(g), KG.claim, first_evidence(g)))
 
 
+def claim_sentence_as_text(g: Graph) -> None:
+    node = first_claim(g)
+    g.set((node, KG.sentence, Literal("the sentence, copied")))
+
+
+def part_without_end(g: Graph) -> None:
+    part = sorted(g.objects(None, KG.conclusion))[0]
+    g.remove((part, KG.end, None))
+
+
 def two_entity_labels(g: Graph) -> None:
     g.add((ID["organization/anyscale"], RDFS.label, Literal("Any Scale", lang="en")))
 
@@ -119,7 +129,8 @@ MUTATIONS = [
     drop_label, second_label, line_as_text, unknown_field, untyped_speaker, wrong_class,
     french_label, two_english_labels, start_as_decimal, unknown_method, evidence_without_sentence,
     literal_broader, value_as_text,
-    claim_without_unit, claim_of_a_talk_is_evidence, two_entity_labels,
+    claim_without_unit, claim_of_a_talk_is_evidence, claim_sentence_as_text, part_without_end,
+    two_entity_labels,
 ]  # fmt: skip
 
 
