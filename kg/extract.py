@@ -533,7 +533,7 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
     links: list[Link] = []
     for talk in talks:
         found = _resolve_homonyms(gazetteer, mentions_of.get((talk.source, talk.line), []))
-        found = _outermost(gazetteer, found)
+        found = _outermost(gazetteer, _employers(gazetteer, found))
         evidence: dict[tuple[str, str], list[Mention]] = {}
         for mention in found:
             evidence.setdefault(
@@ -545,6 +545,22 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
         for key, items in sorted(presenters.items()):
             links.append(Link(talk.source, talk.line, "presenter", key, tuple(sorted(set(items)))))
     return sorted(links)
+
+
+def _employers(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
+    """Words a cue names as an employer ("CEO of Unsloth", "Neo4j's Ann Lee") are the company
+    there, not also its product."""
+    kind = {key: gazetteer.entities[key].kind for key in {m.entity for m in found}}
+    employers = {
+        (m.field, m.start, m.end)
+        for m in found
+        if m.method == "cue" and kind[m.entity] == "organization"
+    }
+    return [
+        m
+        for m in found
+        if (m.field, m.start, m.end) not in employers or kind[m.entity] == "organization"
+    ]
 
 
 def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
