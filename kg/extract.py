@@ -21,7 +21,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from kg.ontology import KINDS, Entity, Gazetteer, normalize, slug
+from kg.ontology import KINDS, Entity, Gazetteer, common_words, normalize, slug
 from kg.table import PART_MARKER, Talk, by_talk
 
 LATIN = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
@@ -183,12 +183,26 @@ def extract(nlp: object, gazetteer: Gazetteer, talks: Iterable[Talk]) -> list[Me
                 continue
             if entity.context and not _in_context(entity, label, sentence_at(text, start)):
                 continue
+            if _capital_only(entity, label, text, start):
+                continue  # "Command line ...": a sentence's first word is capitalised anyway
             if entity.kind == "person" and " " not in label and SURNAME.match(text, end):
                 continue  # "Kevin" in "Kevin Klues" is someone else
             found.append((start, end, entity, label))
         for start, end, entity, label in _longest_per_kind(found):
             mentions.append(_mention(talk, field, text, start, end, entity, "gazetteer", label))
     return sorted(_identified(gazetteer, mentions))
+
+
+def _capital_only(entity: Entity, label: str, text: str, start: int) -> bool:
+    """Whether a product named by a common word in its case ("Command", "Cosmos") stands where
+    any word is capitalised: at the start of its text, of a sentence or of a clause after a
+    colon. Such a match needs a context word (none here) to count. Companies are left alone:
+    "Apple released ..." names Apple."""
+    if not entity.match_case or entity.context or entity.kind in ("organization", "person"):
+        return False
+    before = text[:start].rstrip()
+    opens = not before or before[-1] in ".!?:;。！？：；" or bool(PART_MARKER.fullmatch(before))
+    return opens and label.casefold() in common_words()
 
 
 def _in_context(entity: Entity, label: str, sentence: str) -> bool:
@@ -533,7 +547,7 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
     links: list[Link] = []
     for talk in talks:
         found = _resolve_homonyms(gazetteer, mentions_of.get((talk.source, talk.line), []))
-        found = _outermost(gazetteer, found)
+        found = _outermost(gazetteer, _employers(gazetteer, found))
         evidence: dict[tuple[str, str], list[Mention]] = {}
         for mention in found:
             evidence.setdefault(
@@ -545,6 +559,22 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
         for key, items in sorted(presenters.items()):
             links.append(Link(talk.source, talk.line, "presenter", key, tuple(sorted(set(items)))))
     return sorted(links)
+
+
+def _employers(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
+    """Words a cue names as an employer ("CEO of Unsloth", "Neo4j's Ann Lee") are the company
+    there, not also its product."""
+    kind = {key: gazetteer.entities[key].kind for key in {m.entity for m in found}}
+    employers = {
+        (m.field, m.start, m.end)
+        for m in found
+        if m.method == "cue" and kind[m.entity] == "organization"
+    }
+    return [
+        m
+        for m in found
+        if (m.field, m.start, m.end) not in employers or kind[m.entity] == "organization"
+    ]
 
 
 def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:

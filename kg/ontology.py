@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import replace as _replace
+from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -290,6 +291,7 @@ def label_form(label: str) -> str:
     return re.sub(r"[\s-]+", "", normalize(label))
 
 
+@cache
 def common_words() -> frozenset[str]:
     """The stop list: the most frequent English words (ontology/common-words.txt; see NOTICE)."""
     text = (ontology_dir() / COMMON_WORDS).read_text(encoding="utf-8")

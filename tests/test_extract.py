@@ -403,3 +403,26 @@ def test_a_short_form_spelled_out_in_a_talk_names_the_entity(nlp, gazetteer, sum
     found = find_abbreviations(gazetteer, talks, extract(nlp, gazetteer, talks))
     assert [(m.field, m.text) for m in found if m.entity == "ray-library/ray-serve"] == expected
     assert all(m.method == "pattern" for m in found)
+
+
+@pytest.mark.parametrize(
+    ("summary", "found"),
+    [
+        ("We serve Command and Llama.", True),
+        # At the start of a text, a sentence or a clause, any word is capitalised.
+        ("Command line tab completion for your config.", False),
+        ("It is fast. Command line tab completion too.", False),
+        ("Features: Command line tab completion.", False),
+    ],
+)
+def test_a_product_named_by_a_common_word_needs_more_than_a_sentences_capital(summary, found):
+    gazetteer = gazetteer_from(
+        Graph().parse(
+            data=GAZETTEER
+            + '<https://example.org/kg/id/model/command> a kg:Model ; skos:prefLabel "Command"@en ;'
+            " kg:matchCase true ."
+        )
+    )
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    mentions = extract(build_nlp(gazetteer), gazetteer, talks)
+    assert any(m.entity == "model/command" for m in mentions) is found

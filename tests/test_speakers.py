@@ -172,3 +172,25 @@ def test_speakers_and_affiliations(summary, expected):
 
 def test_names_outside_the_opening_clause_are_not_speakers():
     assert speakers("本视频详细介绍了训练平台。后来Pong和Bharat也提到过。") == set()
+
+
+def test_an_employer_named_like_its_product_is_the_company_there_not_the_product():
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER, format="turtle"))
+    talks = parse_table(
+        "| 分类 | 演讲内容 | 概要 |\n|---|---|---|\n"
+        "| T | A talk | Ann Lee, CEO of QuarkDB, runs this workshop. We store logs in QuarkDB. |\n",
+        "t.md",
+        "E 2025",
+    )
+    mentions = extract(build_nlp(gazetteer), gazetteer, talks)
+    gazetteer, found = find_speakers(gazetteer, talks, mentions)
+    links = {
+        (i.role, i.entity, tuple(m.start for m in i.evidence))
+        for i in link(gazetteer, talks, sorted(mentions + found))
+    }
+    company = talks[0].summary.index("QuarkDB")
+    product = talks[0].summary.rindex("QuarkDB")
+    assert ("organization", "organization/quarkdb", (company,)) in links
+    assert any(role == "presenter" and key == "organization/quarkdb" for role, key, _ in links)
+    # The product is linked where the text names the product, not where it names the employer.
+    assert ("software", "software/quarkdb", (product,)) in links
