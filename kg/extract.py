@@ -270,6 +270,8 @@ SIZED = re.compile(
     r"(?<![A-Za-z0-9.])([A-Z][A-Za-z]{2,})(?=(?:[ -]?[Vv]?\d{1,2}(?:\.\d{1,2})*)?[ -]"
     r"(?:\d{1,4}(?:\.\d+)?[BM]|\d{1,2}x\d{1,3}B)(?![A-Za-z0-9]))"
 )
+# Another version after a slash: "Llama2/3", "DeepSeek-V3/R1", "TPU v4/v5e".
+SIBLING = re.compile(r"/([Vv]?\d{1,2}(?:\.\d{1,2})*[a-z]?|[A-Z]\d{1,2})(?![A-Za-z0-9])")
 # A family name glued to its version: "Qwen2.5", "Llama3", "TPUv4".
 GLUED = re.compile(r"(?<![A-Za-z0-9.])([A-Za-z]{2,}?)(?=v?\d)")
 
@@ -315,7 +317,23 @@ def find_versions(
                 chain, end = _chain(text, end, family, known, made)
                 if chain and (start, end, chain[-1].key) not in listed:
                     found.append(_mention(talk, field, text, start, end, chain[-1], "pattern"))
+                parent = chain[-2] if len(chain) > 1 else family
+                while chain and (sibling := SIBLING.match(text, end)):
+                    entity = _version(parent, sibling.group(1), known, made)
+                    found.append(_mention(talk, field, text, *sibling.span(1), entity, "pattern"))
+                    end = sibling.end()
     return made, sorted(set(found))
+
+
+def _version(
+    parent: Entity, part: str, known: dict[tuple[str, str], Entity], made: dict[str, Found]
+) -> Entity:
+    """The version `part` of `parent`: the gazetteer's entity, or one made for it."""
+    label = parent.label + ("-" if part[0].isalpha() else " ") + part
+    key = parent.key + "-" + slug(part)
+    return known.get((parent.kind, _compact(label))) or made.setdefault(
+        key, Found(key, parent.kind, label, (label,), found_by="pattern", broader=parent.key)
+    )
 
 
 # A short form spelled out beside its name: "Model Context Protocol (MCP)", "MCP（模型上下文协议）".

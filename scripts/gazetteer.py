@@ -352,7 +352,7 @@ def transformers_models() -> list[Entry]:
     "_text", "_vision", ... is one too). A model is narrower than the longest other one whose
     name starts its own at a boundary ("Llama2" of "LLaMA", "DeBERTa-v2" of "DeBERTa", not
     "BERTweet" of "BERT"). transformers writes the names in their own case ("BEiT", "MatCha",
-    "Table Transformer"): a name with a capital after its first letter matches only so written."""
+    "Table Transformer"); a short one ("DiT") matches only so written."""
     rows = read_tsv(SOURCES / "transformers-models.tsv")
     types = {r["model_type"] for r in rows}
     names: dict[str, list[str]] = {}
@@ -391,7 +391,10 @@ def transformers_models() -> list[Entry]:
                 label=label,
                 alt=alt,
                 broader=["model/" + slug(broader)] if broader else [],
-                match_case=bool(re.search(r".[A-Z]", label)),
+                # Only a short name must be written in its case ("DiT", not "dit"): talks
+                # write the others in several ("LLaVA" for "LLaVa", "Colpali" for "ColPali");
+                # names that are words have their rules (sources/ambiguous.tsv).
+                match_case=len(label) <= 3 and bool(re.search(r".[A-Z]", label)),
             )
         )
     return entries

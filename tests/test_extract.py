@@ -426,3 +426,24 @@ def test_a_product_named_by_a_common_word_needs_more_than_a_sentences_capital(su
     talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
     mentions = extract(build_nlp(gazetteer), gazetteer, talks)
     assert any(m.entity == "model/command" for m in mentions) is found
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("We compare Llama2/3 here.", {"model/llama-2", "model/llama-3"}),
+        ("DeepSeek-V3/R1 reason.", {"model/deepseek-v3", "model/deepseek-r1"}),
+        # A sibling the gazetteer lists is that entity.
+        ("Qwen2.5/3 both run.", {"model/qwen-2-5", "model/qwen3"}),
+        # Not a version after the slash: a word, a date.
+        ("Llama2/Mistral run.", {"model/llama-2"}),
+        ("Llama2 on 2025/10 runs.", {"model/llama-2"}),
+    ],
+)
+def test_a_version_after_a_slash_is_a_sibling_of_the_one_before(summary, expected):
+    from kg.pipeline import find_links
+
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER + FAMILIES, format="turtle"))
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    assert {i.entity for i in found.links if i.role == "model"} == expected

@@ -144,7 +144,11 @@ AMBIGUOUS = [
     ("CLIP", "model/clip", "matchCase"),
     ("Whisper", "model/whisper", "matchCase+context"),
     ("Granite", "model/granite", "matchCase+context"),
-    ("MatCha", "model/matcha", "matchCase: written with an inner capital"),
+    ("MatCha", "model/matcha", "matchCase: matcha is a tea"),
+    # Inner capitals alone do not ask for the case: talks write "LLaVA" and "Colpali".
+    ("LLaVa", "model/llava", "any case"),
+    ("ColPali", "model/colpali", "any case"),
+    ("DiT", "model/dit", "matchCase: three letters"),
     ("GIT", None, "dropped: Git first"),
     # Organizations whose names are words: the curated core or the catalogue's rules decide.
     ("Meta", "organization/meta", "matchCase"),
