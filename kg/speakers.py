@@ -180,9 +180,10 @@ def new_people(
     gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
 ) -> tuple[dict[str, Entity], list[Mention]]:
     """The entities found in the text that the gazetteer does not list (versions of its models
-    and hardware by pattern, then people by cue; short forms spelled out in a talk are found too; a key found twice keeps its last finding), and
-    their mentions. Each talk's findings depend on that talk alone, so chunks of talks can be
-    searched apart (kg.engine) and their entities merged in order."""
+    and hardware by pattern, then people by cue; a key found twice keeps its last finding), and
+    their mentions, with those of the short forms a talk spells out. Each talk's findings depend
+    on that talk alone, so chunks of talks can be searched apart (kg.engine) and their entities
+    merged in order."""
     talks = list(talks)
     versions, versioned = find_versions(gazetteer, talks, mentions)
     abbreviated = find_abbreviations(gazetteer, talks, mentions)
