@@ -91,10 +91,10 @@ EN_CUES = (
     re.compile(rf"^From (?P<org_before>{EN_ORG}), (?P<names>{EN_NAMES})"),
 )
 # What ties a name to the organization after it: "A of X", "A from X", "A (X)",
-# "A, CTO of X", "A, senior engineer at X", "A and B of X".
+# "A, CTO of X", "A, senior engineer at X", "A and B of X", "A, scientist at the X Lab".
 EN_AFTER = re.compile(
     rf"(?:,? (?:of|from|at) |,? \(|(?:,| and) (?:(?:and|{EN_ROLE}|[A-Za-z-]+) ){{0,5}}(?:of|at) )"
-    rf"(?P<org>{EN_ORG})(?=[ ,.;:)]|$)"
+    rf"(?:the )?(?P<org>{EN_ORG})(?=[ ,.;:)]|$)"
 )
 # A Chinese organization's name: a few characters (no function words) ending in an
 # organization word: "蚂蚁集团", "趋动科技", "江苏纵目信息科技有限公司", "上海交通大学".

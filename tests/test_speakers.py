@@ -132,6 +132,12 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
                 ("Nina Alvarez", "organization/meridian-research-institute"),
             },
         ),
+        # "the" before the employer's name; not before a word that is not a name.
+        (
+            "Presented by Ann Lee, scientist at the Orbit AGI Lab.",
+            {("Ann Lee", "organization/orbit-agi-lab")},
+        ),
+        ("Ann Lee of the year shows it.", {("Ann Lee", None)}),
         # A company named like its product, in an employer's position; not a project's role.
         ("Ann Lee, CEO of QuarkDB, runs this workshop.", {("Ann Lee", "organization/quarkdb")}),
         ("Ann Lee, maintainer of QuarkDB, runs this workshop.", {("Ann Lee", None)}),
