@@ -200,9 +200,12 @@ def _capital_only(entity: Entity, label: str, text: str, start: int) -> bool:
     "Apple released ..." names Apple."""
     if not entity.match_case or entity.context or entity.kind in ("organization", "person"):
         return False
-    before = text[:start].rstrip()
-    opens = not before or before[-1] in ".!?:;。！？：；" or bool(PART_MARKER.fullmatch(before))
-    return opens and label.casefold() in common_words()
+    if label.casefold() not in common_words():
+        return False
+    before = text[max(0, start - 20) : start].rstrip()  # the whole text before, when short
+    if start <= 20 and (not before or PART_MARKER.fullmatch(before)):
+        return True
+    return bool(before) and before[-1] in ".!?:;。！？：；"
 
 
 def _in_context(entity: Entity, label: str, sentence: str) -> bool:
@@ -270,8 +273,8 @@ SIZED = re.compile(
     r"(?<![A-Za-z0-9.])([A-Z][A-Za-z]{2,})(?=(?:[ -]?[Vv]?\d{1,2}(?:\.\d{1,2})*)?[ -]"
     r"(?:\d{1,4}(?:\.\d+)?[BM]|\d{1,2}x\d{1,3}B)(?![A-Za-z0-9]))"
 )
-# Another version after a slash: "Llama2/3", "DeepSeek-V3/R1", "TPU v4/v5e".
-SIBLING = re.compile(r"/([Vv]?\d{1,2}(?:\.\d{1,2})*[a-z]?|[A-Z]\d{1,2})(?![A-Za-z0-9])")
+# Another version after a slash, after a version the text names: "Llama2/3", "DeepSeek-V3/R1".
+SIBLING = re.compile(rf"/({VERSION.pattern}|[A-Z]\d{{1,2}})(?![A-Za-z0-9])")
 # A family name glued to its version: "Qwen2.5", "Llama3", "TPUv4".
 GLUED = re.compile(r"(?<![A-Za-z0-9.])([A-Za-z]{2,}?)(?=v?\d)")
 
@@ -348,9 +351,7 @@ def find_abbreviations(
     """A short form that a talk spells out beside a name the gazetteer knows ("Model Context
     Protocol (MCP)", "MCP (Model Context Protocol)") names that entity wherever else the talk
     writes it, in its case. The short form has two capitals or digits and begins like the name."""
-    of_talk: dict[tuple[str, int], list[Mention]] = {}
-    for m in mentions:
-        of_talk.setdefault((m.source, m.line), []).append(m)
+    of_talk = by_talk(mentions)
     found = []
     for talk in talks:
         listed = of_talk.get((talk.source, talk.line), [])
@@ -369,19 +370,18 @@ def find_abbreviations(
                 and normalize(form) != normalize(m.text)
             ):
                 short.setdefault(form, m.entity)
-        taken = {(m.field, m.start) for m in listed}
         for form, key in sorted(short.items()):
+            entity = gazetteer.entities[key]
             for field, text in fields.items():
                 for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
-                    if (field, match.start()) not in taken and not any(
+                    if not any(
                         m.field == field and m.start < match.end() and match.start() < m.end
                         for m in listed
                     ):
-                        entity = gazetteer.entities[key]
                         found.append(
                             _mention(talk, field, text, *match.span(), entity, "pattern", form)
                         )
-    return sorted(set(found))
+    return sorted(found)
 
 
 _LABELS: list[tuple[dict[str, Entity], dict[tuple[str, str], Entity]]] = []

@@ -27,7 +27,7 @@ from kg.extract import (
 )
 from kg.ontology import DEFAULT_BASE, KG, KINDS, Entity, Gazetteer, normalize, slug
 from kg.rdf import language
-from kg.table import Talk
+from kg.table import Talk, by_talk
 
 LATIN_NAME = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
 ROLE = r"(?:工程师|经理|负责人|科学家|研究员|成员|创始人|CTO|CEO|博士后|主管|的|和|与|、|由|兼)"
@@ -201,10 +201,7 @@ def _cued(
     "Presented by A (X)", "X公司技术专家A介绍", "来自X的A", "A（X 产品经理）". A person's
     affiliation is the organization its cue names, never another one in the text."""
     known = labels_by_kind(gazetteer)
-    of_talk: dict[tuple[str, int], list[Mention]] = {}
-    for m in mentions:
-        if m.field == "summary":
-            of_talk.setdefault((m.source, m.line), []).append(m)
+    of_talk = by_talk(m for m in mentions if m.field == "summary")
     made: dict[str, Entity] = {}
     found: list[Mention] = []
     for talk in talks:
@@ -216,7 +213,6 @@ def _cued(
         for first, last in islice(sentences, 2):
             chinese = re.search("[\u4e00-\u9fff]", talk.summary[first:last]) is not None
             for name, org in _cues(talk.summary, first, last):
-                person_span = (name[0], name[1])
                 taken = [m for m in listed if m.start < name[1] and name[0] < m.end]
                 known_people = [m for m in taken if m.entity.startswith("person/")]
                 if any(s < name[1] and name[0] < e for s, e in spans) or (
@@ -234,7 +230,7 @@ def _cued(
                 elif chinese:
                     # "谷歌软件工程师A": the organization right before the role, if the gazetteer knows it
                     affiliation = _affiliation(talk.summary, orgs_of(listed), name[0], name[1])
-                spans.append(person_span)
+                spans.append(name)
                 text = talk.summary[name[0] : name[1]]
                 key = _person_key(text, affiliation, talk.event)
                 person = made.get(key) or gazetteer.entities.get(key)
