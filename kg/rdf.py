@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
@@ -83,11 +84,11 @@ def evidence_of(base: str, talk: Talk, items: Iterable[Link]) -> list[Phrase]:
     found: dict[tuple[str, int, int, str], tuple[Mention, list[str]]] = {}
     for item in items:
         entity = base + item.entity
-        link = KG.presentedBy if item.role == "presenter" else KINDS[item.role][1]
+        link = P.presentedBy if item.role == "presenter" else P.mentions[item.role]
         for mention in item.evidence:
             key = (mention.field, mention.start, mention.end, entity)
             first, links = found.setdefault(key, (mention, []))
-            links.append(str(link))
+            links.append(link)
             if mention < first:
                 found[key] = (mention, links)
     phrases = []
@@ -167,6 +168,31 @@ def _decimal(number: str) -> Value:
     return (2, f"{Decimal(number):f}", DECIMAL)
 
 
+class P:
+    """The IRIs of a talk's nodes as strings, looked up once: `talk_nodes` makes a hundred
+    triples a talk, and every attribute of a DefinedNamespace (KG, NIF) is a function call."""
+
+    type, label, wasDerivedFrom = str(RDF.type), str(RDFS.label), str(PROV.wasDerivedFrom)
+    Talk, Claim, Phrase, Context = str(KG.Talk), str(KG.Claim), str(NIF.Phrase), str(NIF.Context)
+    track, event, keynote = str(KG.track), str(KG.event), str(KG.keynote)
+    sourceFile, sourceLine = str(KG.sourceFile), str(KG.sourceLine)
+    summary, summaryMissing = str(KG.summary), str(KG.summaryMissing)
+    description, parts = str(KG.description), {k: str(v) for k, v in PART_PROPERTY.items()}
+    presentedBy, mentionsOrganization = str(KG.presentedBy), str(KG.mentionsOrganization)
+    mentions = {kind: str(prop) for kind, (_, prop) in KINDS.items()}
+    evidence, link, method, field = str(KG.evidence), str(KG.link), str(KG.method), str(KG.field)
+    taIdentRef, referenceContext = str(ITSRDF.taIdentRef), str(NIF.referenceContext)
+    beginIndex, endIndex, anchorOf = str(NIF.beginIndex), str(NIF.endIndex), str(NIF.anchorOf)
+    isString, start, end = str(NIF.isString), str(KG.start), str(KG.end)
+    claim, value, maxValue, unit = str(KG.claim), str(KG.value), str(KG.maxValue), str(KG.unit)
+    statement, matchedText, sentence = str(KG.statement), str(KG.matchedText), str(KG.sentence)
+
+
+@cache
+def _method(name: str) -> str:
+    return str(KG[name])
+
+
 def talk_nodes(
     gazetteer: Gazetteer, base: str, talk: Talk, items: list[Link], claims: list[Claim]
 ) -> dict[str, Subject]:
@@ -177,66 +203,66 @@ def talk_nodes(
     own: Subject = {}
     nodes = {subject: own}
 
-    def add(predicate: URIRef, value: Value, node: Subject = own) -> None:
-        node.setdefault(str(predicate), set()).add(value)
+    def add(predicate: str, value: Value, node: Subject = own) -> None:
+        node.setdefault(predicate, set()).add(value)
 
-    add(RDF.type, (0, str(KG.Talk)))
-    add(RDFS.label, _text(talk.title, language(talk.title)))
-    add(KG.track, (0, base + track_key(gazetteer, talk.track)))
-    add(KG.event, (0, f"{base}event/{slug(talk.event)}"))
-    add(KG.keynote, _boolean(talk.keynote))
-    add(KG.sourceFile, _text(talk.source))
-    add(KG.sourceLine, _integer(talk.line))
-    add(PROV.wasDerivedFrom, (0, f"{base}source/{slug(talk.source)}"))
+    add(P.type, (0, P.Talk))
+    add(P.label, _text(talk.title, language(talk.title)))
+    add(P.track, (0, base + track_key(gazetteer, talk.track)))
+    add(P.event, (0, f"{base}event/{slug(talk.event)}"))
+    add(P.keynote, _boolean(talk.keynote))
+    add(P.sourceFile, _text(talk.source))
+    add(P.sourceLine, _integer(talk.line))
+    add(P.wasDerivedFrom, (0, f"{base}source/{slug(talk.source)}"))
     if talk.summary_missing:
-        add(KG.summaryMissing, _boolean(True))
+        add(P.summaryMissing, _boolean(True))
     else:
-        add(KG.summary, _text(talk.summary, language(talk.summary)))
+        add(P.summary, _text(talk.summary, language(talk.summary)))
         for label, begin, end in part_spans(talk.summary, talk.parts):
             if label or len(talk.parts) > 1:  # a part: its offsets into the summary
                 part = "p" + _digest(subject, label, str(begin))
-                add(PART_PROPERTY.get(label, KG.description), (3, part))
-                nodes[part] = {str(KG.start): {_integer(begin)}, str(KG.end): {_integer(end)}}
+                add(P.parts.get(label, P.description), (3, part))
+                nodes[part] = {P.start: {_integer(begin)}, P.end: {_integer(end)}}
     for item in items:
         entity = (0, base + item.entity)
         if item.role == "presenter":
-            add(KG.presentedBy, entity)
-            add(KG.mentionsOrganization, entity)
+            add(P.presentedBy, entity)
+            add(P.mentionsOrganization, entity)
         else:
-            add(KINDS[item.role][1], entity)
+            add(P.mentions[item.role], entity)
     for phrase in evidence_of(base, talk, items):
-        add(KG.evidence, (3, phrase.node))
-        node: Subject = {}
+        add(P.evidence, (3, phrase.node))
+        node: Subject = {
+            P.type: {(0, P.Phrase)},
+            P.taIdentRef: {(0, phrase.entity)},
+            P.link: {(0, link) for link in phrase.links},
+            P.referenceContext: {(0, phrase.sentence.iri)},
+            P.beginIndex: {_integer(phrase.begin)},
+            P.endIndex: {_integer(phrase.end)},
+            P.anchorOf: {_text(phrase.words)},
+            P.method: {(0, _method(phrase.method))},
+        }
         nodes[phrase.node] = node
-        add(RDF.type, (0, str(NIF.Phrase)), node)
-        add(ITSRDF.taIdentRef, (0, phrase.entity), node)
-        for link in phrase.links:
-            add(KG.link, (0, link), node)
-        add(NIF.referenceContext, (0, phrase.sentence.iri), node)
-        add(NIF.beginIndex, _integer(phrase.begin), node)
-        add(NIF.endIndex, _integer(phrase.end), node)
-        add(NIF.anchorOf, _text(phrase.words), node)
-        add(KG.method, (0, str(KG[phrase.method])), node)
         _add_sentence(nodes, phrase.sentence)
     texts = {"title": talk.title, "summary": talk.summary}
     for claim in claims:
         iri = f"{subject}/claim/{claim.field}-{claim.start}-{claim.end}"
-        add(KG.claim, (0, iri))
+        add(P.claim, (0, iri))
         node = nodes.setdefault(iri, {})
-        add(RDF.type, (0, str(KG.Claim)), node)
-        add(KG.value, _decimal(claim.value), node)
+        add(P.type, (0, P.Claim), node)
+        add(P.value, _decimal(claim.value), node)
         if claim.high is not None:
-            add(KG.maxValue, _decimal(claim.high), node)
-        add(KG.unit, _text(claim.unit), node)
-        add(KG.statement, _text(claim.statement, language(claim.statement)), node)
-        add(KG.field, _text(claim.field), node)
-        add(KG.start, _integer(claim.start), node)
-        add(KG.end, _integer(claim.end), node)
-        add(KG.matchedText, _text(claim.text), node)
+            add(P.maxValue, _decimal(claim.high), node)
+        add(P.unit, _text(claim.unit), node)
+        add(P.statement, _text(claim.statement, language(claim.statement)), node)
+        add(P.field, _text(claim.field), node)
+        add(P.start, _integer(claim.start), node)
+        add(P.end, _integer(claim.end), node)
+        add(P.matchedText, _text(claim.text), node)
         sentence = sentence_of(
             base, subject, claim.field, texts[claim.field], claim.sentence, claim.start, claim.end
         )
-        add(KG.sentence, (0, sentence.iri), node)
+        add(P.sentence, (0, sentence.iri), node)
         _add_sentence(nodes, sentence)
     return nodes
 
@@ -245,10 +271,10 @@ def _add_sentence(nodes: dict[str, Subject], sentence: Sentence) -> None:
     """A sentence's nif:Context, once however many phrases and claims point into it."""
     if sentence.iri not in nodes:
         nodes[sentence.iri] = {
-            str(RDF.type): {(0, str(NIF.Context))},
-            str(NIF.isString): {_text(sentence.text)},
-            str(KG.field): {_text(sentence.field)},
-            str(KG.start): {_integer(sentence.start)},
+            P.type: {(0, P.Context)},
+            P.isString: {_text(sentence.text)},
+            P.field: {_text(sentence.field)},
+            P.start: {_integer(sentence.start)},
         }
 
 

@@ -213,14 +213,17 @@ def check(
         iri: {v[1] for v in props.get(TYPE, ()) if v[0] == 0} for iri, props in subjects.items()
     }
     aliases = aliases or {}
-    focus_types = types  # an alias is no focus node of its own: its representative stands for it
+    of_class: dict[str, list[str]] = {}  # class -> its focus nodes (an alias is none)
+    for iri, classes in types.items():
+        for cls in classes:
+            of_class.setdefault(cls, []).append(iri)
     if aliases:
         types = {**types, **{node: types[rep] for node, rep in aliases.items()}}
     for shape in shapes():
         targets = set().union(*(_within(c) for c in shape.classes))
-        focus = [iri for iri, classes in focus_types.items() if not classes.isdisjoint(targets)]
-        seen = set(focus)
-        for iri, props in subjects.items():
+        seen = {iri for cls in targets for iri in of_class.get(cls, ())}
+        focus = list(seen)
+        for iri, props in subjects.items() if shape.objects_of else ():
             for predicate in shape.objects_of:
                 for value in props.get(predicate, ()):
                     node = aliases.get(value[1], value[1])
@@ -246,14 +249,15 @@ def _node(
 ) -> Iterator[str]:
     """The violations of `shape` by each of `nodes`, property by property."""
     empty: Subject = {}
+    focus = [(node, subjects.get(node, empty)) for node in nodes]
     for prop in shape.properties:
         path, low, high = prop.path, prop.min_count, prop.max_count
         each = (
             prop.datatype or prop.node_kind or prop.values is not None or prop.languages
             or prop.unique_lang or prop.cls
         )  # fmt: skip
-        for node in nodes:
-            values = subjects.get(node, empty).get(path, ())
+        for node, props in focus:
+            values = props.get(path, ())
             count = len(values)  # type: ignore[arg-type]
             if (low is not None and count < low) or (high is not None and count > high):
                 what = f"needs {low or 0} to {high if high is not None else 'any'} value(s), has {count}"

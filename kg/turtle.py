@@ -85,6 +85,18 @@ class Renderer:
             str(p): ("a" if p == RDF.type else self._serializer.get_pname(p) or p.n3())
             for p in VERBS
         }
+        self._order = {p: i for i, p in enumerate(sorted(self._verbs, key=_predicate_order))}
+        # Sentence IRIs ({base}sentence/ and 16 hex digits, kg.rdf.sentence_of) are most of the
+        # names: written as rdflib names the probe, unless a longer namespace would take some.
+        self._sentences = sentences = f"{base}sentence/"
+        probe = "0123456789abcdef"
+        named = self.pname(sentences + probe)
+        longer = any(
+            str(ns).startswith(sentences) and str(ns) != sentences for _, ns in graph.namespaces()
+        )
+        self._sentence_prefix = None
+        if named.endswith(":" + probe) and not longer:
+            self._sentence_prefix = named[: -len(probe)]
 
     def name(self, iri: str) -> str:
         """An IRI in object position: a prefixed name where rdflib writes one."""
@@ -97,6 +109,8 @@ class Renderer:
 
     def node(self, iri: str) -> str:
         """A talk's, claim's or sentence's IRI (one of many, so not cached)."""
+        if self._sentence_prefix and iri.startswith(self._sentences):
+            return self._sentence_prefix + iri[len(self._sentences) :]
         return f"<{iri}>" if self._full_iris and iri.startswith(self._talks) else self.pname(iri)
 
     def pname(self, iri: str) -> str:
@@ -156,7 +170,7 @@ class Renderer:
         """A node's predicates and objects as rdflib lays them out; a blank node referenced once
         (depth 1) is written inside the node that refers to it."""
         lines = []
-        for predicate in sorted(properties, key=_predicate_order):
+        for predicate in sorted(properties, key=self._order.__getitem__):
             texts = [self._object(value, nodes) for value in sorted(properties[predicate])]
             lines.append(
                 f"{self._verbs[predicate]} " + (",\n" + "    " * (2 + 2 * depth)).join(texts)

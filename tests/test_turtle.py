@@ -10,12 +10,14 @@ import pytest
 from conftest import ROOT, TALKS
 from hypothesis import given
 from hypothesis import strategies as st
-from rdflib import Literal
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from kg import engine, pipeline
-from kg.ontology import DEFAULT_BASE
+from kg.ontology import DEFAULT_BASE, Gazetteer
+from kg.rdf import bind_prefixes
 from kg.shacl import value_of as term_value
-from kg.turtle import decimal, quote
+from kg.turtle import Renderer, decimal, quote
 
 # Invented entities: an organization, a person of it (a known speaker), a chip and its vendor.
 EXTRA = """\
@@ -107,6 +109,19 @@ def test_generated_talks_match_rdflib(tmp_path, chunked):
     expected = turtle([table], ())
     chunked()
     assert turtle([table], ()) == expected
+
+
+@pytest.mark.parametrize("digest", ["0123456789012345", "abcdef0123456789", "0000000000000abc"])
+@pytest.mark.parametrize("base", [DEFAULT_BASE, "http://example.com/other#"])
+def test_sentence_iris_are_named_as_rdflib_names_them(digest, base):
+    """The renderer names sentence IRIs without asking rdflib: the names must be rdflib's, a
+    digest of digits only or starting with one included."""
+    iri = f"{base}sentence/{digest}"
+    graph = Graph()
+    bind_prefixes(graph, base)
+    rdflib_name = TurtleSerializer(graph).get_pname(URIRef(iri), gen_prefix=False)
+    renderer = Renderer(Gazetteer({}, {}, Graph()), base)
+    assert renderer.node(iri) == rdflib_name == f"sentence:{digest}"
 
 
 @given(st.text(min_size=0, max_size=30))
