@@ -169,13 +169,17 @@ class Renderer:
     def _properties(self, properties: Subject, nodes: dict[str, Subject], depth: int = 0) -> str:
         """A node's predicates and objects as rdflib lays them out; a blank node referenced once
         (depth 1) is written inside the node that refers to it."""
+        objects, predicates = SEPARATORS[depth]
         lines = []
         for predicate in sorted(properties, key=self._order.__getitem__):
-            texts = [self._object(value, nodes) for value in sorted(properties[predicate])]
-            lines.append(
-                f"{self._verbs[predicate]} " + (",\n" + "    " * (2 + 2 * depth)).join(texts)
-            )
-        joined = (" ;\n" + "    " * (1 + 2 * depth)).join(lines)
+            values = properties[predicate]
+            if len(values) == 1:  # most are; no list to sort
+                [value] = values
+                text = self._object(value, nodes)
+            else:
+                text = objects.join([self._object(value, nodes) for value in sorted(values)])
+            lines.append(f"{self._verbs[predicate]} {text}")
+        joined = predicates.join(lines)
         return f"[ {joined} ]" if depth else joined
 
     def _block(self, iri: str, nodes: dict[str, Subject]) -> bytes:
@@ -199,6 +203,10 @@ V = {
 VERBS = (RDF.type, RDFS.label, PROV.wasDerivedFrom, *(URIRef(iri) for iri in V.values()))
 CONTEXT = str(NIF.Context)
 EVIDENCE_VERBS = frozenset(V[name] for name in (*NIF_NAMES, "taIdentRef"))
+
+
+# Between the objects of a predicate and between the predicates of a node, at depth 0 and 1.
+SEPARATORS = [(",\n" + "    " * (2 + 2 * d), " ;\n" + "    " * (1 + 2 * d)) for d in (0, 1)]
 
 
 def _predicate_order(predicate: str) -> tuple[int, str]:
