@@ -148,8 +148,12 @@ def stages(table: Path, runs: int) -> None:
     print(f"{table}: medians of {runs} runs; spacy.blank process {ref:.2f} s; {load()}")
     print("| stage | CPU s | share of the worker stage |\n| --- | ---: | ---: |")
     whole = median([f["worker stage, all"] for f in figures])
-    for name in figures[0]:
-        value = median([f[name] for f in figures])
+    rows = [name for _, _, name in STAGES]
+    rows.insert(5, "Turtle blocks (kg.turtle)")
+    rows += ["of which garbage collection", "worker stage, all", "cache: pickle and write"]
+    rows += ["cache: read back", "cache MB"]
+    for name in rows:
+        value = median([f.get(name, 0.0) for f in figures])
         apart = name.startswith("cache") or name == "worker stage, all"
         print(f"| {name} | {value:.2f} | {'' if apart else f'{value / whole:.0%}'} |")
 
