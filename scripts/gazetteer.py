@@ -14,10 +14,10 @@ Rules, in the order they apply:
    kinds agree, the source entry only adds its other names to it (those no curated entity has);
    when they differ, the entry is left out.
 2. Sources in precedence order: hardware, organizations, software, models, models-dev,
-   transformers, CNCF, LF AI & Data, PyTorch, universities. Two entries of one kind with the same key are
-   one entity (names and sources merged). A name an earlier entry already has is left off a later
-   entry (the whole later entry when it is its English name), so no name is on two generated
-   entities.
+   transformers, CNCF, LF AI & Data, PyTorch, universities. Two entries of one kind with the
+   same key are one entity (names and sources merged). A name an earlier entry already has is
+   left off a later entry (the whole later entry when it is its English name), so no name is on
+   two generated entities.
 3. Ambiguity. A name that is a common English word (ontology/common-words.txt) must have a rule
    in sources/ambiguous.tsv: drop (left out), matchCase, context (the words one of which must
    stand in the sentence), or keep. A name without a rule stops the build with a list of them.
