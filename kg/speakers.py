@@ -119,9 +119,9 @@ ZH_FOLLOWER = (
     r"|就|共同|主讲|呈现|是|。|；|$)"
 )
 ZH_CUES = (
-    # "X公司技术专家、AI 系统工程师A介绍", "Tetrate 工程师A", at a sentence's start or after 由/来自.
+    # "X公司技术专家、AI 系统工程师A介绍", "Tetrate 工程师A", at a clause's start or after 由/来自.
     re.compile(
-        rf"(?:^|由|来自)(?P<org>{ZH_ORG}|{LATIN_ORG})\s*(?:的\s*)?{ZH_ROLE}(?P<name>{ZH_NAME}){ZH_FOLLOWER}"
+        rf"(?:^|由|来自|，)(?P<org>{ZH_ORG}|{LATIN_ORG})\s*(?:的\s*)?{ZH_ROLE}(?P<name>{ZH_NAME}){ZH_FOLLOWER}"
     ),
     # "来自X的A", "X的A老师", "由X的A（…）分享".
     re.compile(rf"来自\s*(?P<org>[^，。；]{{1,20}}?)\s*的\s*(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
@@ -354,6 +354,14 @@ def _organization(
     if len(text) < 2 or text.casefold() in GENERIC:
         return None
     entity = known.get(("organization", _compact(text)))
+    if entity is None and chinese:
+        # "vivo AI 研究院": a known organization, then the words of a department.
+        words = text.split()
+        for n in range(len(words) - 1, 0, -1):
+            entity = known.get(("organization", _compact(" ".join(words[:n]))))
+            if entity is not None:
+                end = start + len(" ".join(words[:n]))
+                break
     if entity is None:
         key = "organization/" + slug(text)
         entity = made.get(key) or gazetteer.entities.get(key)

@@ -19,6 +19,8 @@ org:google a kg:Organization ; skos:prefLabel "Google"@en , "谷歌"@zh .
 org:bytedance a kg:Organization ; skos:prefLabel "ByteDance"@en , "字节跳动"@zh .
 org:uc-berkeley a kg:Organization ; skos:prefLabel "UC Berkeley"@en .
 <https://example.org/kg/id/software/quarkdb> a kg:Software ; skos:prefLabel "QuarkDB"@en .
+org:kestrel a kg:Organization ; skos:prefLabel "kestrel"@en ; kg:matchCase true ;
+    kg:contextWord "手机" .
 <https://example.org/kg/id/person/wei-zhang> a kg:Person ; skos:prefLabel "Wei Zhang"@en ;
     kg:affiliation org:bytedance .
 """
@@ -54,6 +56,16 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
         (
             "Google's Maya Lindqvist shows how her team runs JAX.",
             {("Maya Lindqvist", "organization/google")},
+        ),
+        # A cue after a clause's comma; a known organization before a department's words is
+        # the employer, though no context word of its own stands in the sentence.
+        (
+            "在年度大会上，Brightwave 数据平台工程师李强介绍了训练实践。",
+            {("李强", "organization/brightwave")},
+        ),
+        (
+            "在年度大会上，kestrel AI 研究院 AI 架构师王志远基于多模态模型介绍训练实践。",
+            {("王志远", "organization/kestrel")},
         ),
         # An organization the gazetteer does not know, named by the cue: an entity of its own.
         (
