@@ -42,6 +42,7 @@ ABBREVIATION = re.compile(
 # The opening clause that names who gives a talk: "本视频由X公司的A和B分享", "X的A分享了".
 # A capitalised word right after a first name: its surname ("Kevin Klues").
 SURNAME = re.compile(r"[ \u00a0][A-Z][a-z\u00c0-\u024f]+")
+FORMER = re.compile(r"(?:前|\b[Ee]x-|\b(?:[Ff]ormer(?:ly)?(?: at)?|[Pp]reviously(?: at)?) )$")
 PRESENTED_BY = re.compile(r"\s*(?:(?:Presented|Hosted|Led|Given|Taught) by|By|From) ")
 PRESENTER_VERB = re.compile(
     r"分享|呈现|主讲|介绍|带来|讲述|探讨|\b(?:present|describe|show|share|explain|walk|compare"
@@ -693,9 +694,10 @@ def _presenters(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> dict[
         if entity.kind == "person" and entity.affiliation:
             presenters.setdefault(entity.affiliation, []).append(m)
         in_clause = clause is not None and m.field == "summary" and clause[0] <= m.start < clause[1]
-        # Not a parent company ("福特汽车旗下…") nor a former employer ("前斯坦福大学…").
+        # Not a parent company ("福特汽车旗下…") nor a former employer ("前斯坦福大学…", "former
+        # Google staff engineer, now …").
         parent = talk.summary[m.end : m.end + 4].lstrip().startswith("旗下")
-        former = talk.summary[max(0, m.start - 1) : m.start] == "前"
+        former = FORMER.search(talk.summary, max(0, m.start - 16), m.start) is not None
         if entity.kind == "organization" and in_clause and not (parent or former):
             presenters.setdefault(m.entity, []).append(m)
     # With no one named as the speaker, the organizations in the title present the talk ("How

@@ -198,6 +198,8 @@ person:simon-lars a kg:Person ; skos:prefLabel "Simon Lars"@en ."""
     [
         "本视频由英伟达旗下Anyscale的工程师团队分享。",  # a parent company
         "本视频由前英伟达研究员、现Anyscale的Ed Oakes分享。",  # a former employer
+        "Presented by former NVIDIA researcher, now Anyscale engineer Ed Oakes.",
+        "Presented by Ed Oakes (Anyscale, ex-NVIDIA).",
     ],
 )
 def test_parent_and_former_organizations_are_not_presenters(nlp, gazetteer, summary):
