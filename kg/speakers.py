@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import islice
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
@@ -157,8 +156,17 @@ EN_VERB = re.compile(
     r"\b(?:will (?:present|show|explain|introduce|share|walk|discuss|describe|give|talk|cover|demo)"
     r"|(?:present|show|explain|introduce|share|walk|discuss|describe|give|make|report|talk|look"
     r"|demonstrate|cover|compare|detail|argue|reveal|outline|dive|unveil|lay|take|tell|teach|offer"
-    r"|bring|propose|highlight|lead|run|host)s?)\b"
+    r"|bring|propose|highlight|lead|run|host|explore|examine|delve|review|address|tackle|showcase"
+    r"|unpack|illustrate|summari[sz]e|analy[sz]e|investigate|recount)(?:es|s)?)\b"
 )
+# A verb right after a name (and its organization) that says the person gives the talk: such a
+# cue counts in any sentence ("… Google's A presents the approach"), the others in the first two.
+INTRODUCES = re.compile(
+    r",? (?:presents|explores|discusses|shares|shows|demonstrates|introduces|walks|explains"
+    r"|describes|covers|will (?:present|show|explain|share|discuss|walk|cover|demo))\b"
+)
+# "A, X, discusses": the organization between commas, before a verb that says A speaks.
+EN_BETWEEN = re.compile(rf", (?P<org>{EN_ORG}), (?={EN_VERB.pattern})")
 # More names after a cue's organization: "A (X) and B (Y)", "X's A, with B and C".
 EN_MORE = re.compile(rf"\)?,? (?:and|with) (?P<names>{EN_NAMES})")
 EN_PREFIX = re.compile(EN_OPENING)
@@ -197,9 +205,10 @@ def _cued(
     gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
 ) -> tuple[dict[str, Entity], list[Mention]]:
     """People and organizations named by the cues of the sentences that introduce a talk's
-    speakers (the summary's first two): "A from X", "A, CTO of X", "X's A and B", "A and B of X",
-    "Presented by A (X)", "X公司技术专家A介绍", "来自X的A", "A（X 产品经理）". A person's
-    affiliation is the organization its cue names, never another one in the text."""
+    speakers (the summary's first two; a later one before a verb such as "presents"): "A from
+    X", "A, CTO of X", "A, X, discusses", "X's A and B", "A and B of X", "Presented by A (X)",
+    "X公司技术专家A介绍", "来自X的A", "A（X 产品经理）". A person's affiliation is the
+    organization its cue names, never another one in the text."""
     known = labels_by_kind(gazetteer)
     of_talk = by_talk(m for m in mentions if m.field == "summary")
     made: dict[str, Entity] = {}
@@ -210,9 +219,15 @@ def _cued(
         sentences = (
             span for span in sentence_spans(talk.summary) if talk.summary[slice(*span)].strip()
         )
-        for first, last in islice(sentences, 2):
+        for index, (first, last) in enumerate(sentences):
+            if index >= 2 and not INTRODUCES.search(talk.summary, first, last):
+                continue
             chinese = re.search("[\u4e00-\u9fff]", talk.summary[first:last]) is not None
             for name, org in _cues(talk.summary, first, last):
+                if index >= 2 and not INTRODUCES.match(
+                    talk.summary, max(name[1], (org or name)[1])
+                ):
+                    continue  # a later sentence names a speaker only right before such a verb
                 taken = [m for m in listed if m.start < name[1] and name[0] < m.end]
                 known_people = [m for m in taken if m.entity.startswith("person/")]
                 if any(s < name[1] and name[0] < e for s, e in spans) or (
@@ -261,7 +276,7 @@ def _cues(
                 if match.group("org_before").casefold() in GENERIC:
                     continue  # "They introduce Compiled Autograd": no organization, no names
                 org = match.span("org_before")
-            after = EN_AFTER.match(sentence, end)
+            after = EN_AFTER.match(sentence, end) or EN_BETWEEN.match(sentence, end)
             if after:
                 org = after.span("org")
             if number == 0 and not EN_PREFIX.match(sentence) and not EN_VERB.search(sentence, end):
@@ -269,7 +284,9 @@ def _cues(
             yield from _names(sentence, offset, match.start("names"), end, org)
             position = after.end() if after else end
             while more := EN_MORE.match(sentence, position):
-                after = EN_AFTER.match(sentence, more.end("names"))
+                after = EN_AFTER.match(sentence, more.end("names")) or EN_BETWEEN.match(
+                    sentence, more.end("names")
+                )
                 yield from _names(
                     sentence,
                     offset,

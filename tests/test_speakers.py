@@ -57,6 +57,20 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             "Google's Maya Lindqvist shows how her team runs JAX.",
             {("Maya Lindqvist", "organization/google")},
         ),
+        # A name that begins a sentence before a verb that says the person speaks, with the
+        # organization after "of" or between commas.
+        ("Maria Quintero explores how the scheduler works.", {("Maria Quintero", None)}),
+        (
+            "Tomas Berg, Uber, discusses how the scheduler works.",
+            {("Tomas Berg", "organization/uber")},
+        ),
+        ("Ana Souza of Uber teaches the scheduler.", {("Ana Souza", "organization/uber")}),
+        # A later sentence names a speaker only right before such a verb.
+        (
+            "Kernels matter. Compilers compose them. Google's Lena Okafor presents the approach.",
+            {("Lena Okafor", "organization/google")},
+        ),
+        ("Kernels matter. Compilers compose them. Google's Lena Okafor wrote the paper.", set()),
         # A cue after a clause's comma; a known organization before a department's words is
         # the employer, though no context word of its own stands in the sentence.
         (
