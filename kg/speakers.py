@@ -105,7 +105,7 @@ LATIN_ORG = r"[A-Za-z][A-Za-z0-9_.&-]*(?: [A-Z][A-Za-z0-9_.&-]*){0,2}"
 ZH_ROLE = (
     r"(?:(?:(?!和|与(?![\u4e00-\u9fff]{1,6}(?:系|学院|研究所|中心)))[\u4e00-\u9fffA-Za-z0-9 .+/&-]){0,14}?(?:工程师|专家|经理|总监|架构师|负责人|创始人|CTO|CEO|COO"
     r"|研究员|开发者|布道师|布道者|教授|讲师|主管|总裁|VP|Maintainer|Committer|成员|主任|科学家|顾问"
-    r"|技术员|博士|学者|院长|总经理|董事长|Ambassador|MVP|Contributor|PMC|使者|大使|爱好者)[、，, ]*)+"
+    r"|技术员|博士|学者|院长|总经理|董事长|Ambassador|MVP|Contributor|PMC|使者|大使|爱好者)(?:之一)?[、，, ]*)+"
 )
 # A Chinese name is two or three characters; a third that usually begins the next word ("许坤在",
 # "彭柳认为") is not part of it.

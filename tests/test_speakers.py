@@ -71,6 +71,8 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             {("Lena Okafor", "organization/google")},
         ),
         ("Kernels matter. Compilers compose them. Google's Lena Okafor wrote the paper.", set()),
+        # "负责人之一A": one of the leads.
+        ("本视频由Uber 调度平台技术负责人之一李强分享。", {("李强", "organization/uber")}),
         # A cue after a clause's comma; a known organization before a department's words is
         # the employer, though no context word of its own stands in the sentence.
         (
