@@ -125,8 +125,8 @@ ZH_CUES = (
     # "来自X的A", "X的A老师", "由X的A（…）分享".
     re.compile(rf"来自\s*(?P<org>[^，。；]{{1,20}}?)\s*的\s*(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
     re.compile(
-        rf"(?:^|由)(?P<org>{ZH_ORG}|{LATIN_ORG})\s*的\s*(?P<name>{ZH_NAME})"
-        r"(?=老师|（|\(|分享|介绍|主讲|带来|呈现)"
+        rf"(?:^|由)(?:(?P<org>{ZH_ORG}|{LATIN_ORG})|(?P<known>[\u4e00-\u9fff]{{2,8}}))\s*的\s*"
+        rf"(?P<name>{ZH_NAME})(?=老师|（|\(|分享|介绍|主讲|带来|呈现)"
     ),
     # "由A（X 产品经理）", "A（X）".
     re.compile(rf"(?:^|由)(?P<name>{ZH_NAME})[（(](?P<org>{LATIN_ORG}|{ZH_ORG})(?=[\s）)，,])"),
@@ -223,7 +223,7 @@ def _cued(
             if index >= 2 and not INTRODUCES.search(talk.summary, first, last):
                 continue
             chinese = re.search("[\u4e00-\u9fff]", talk.summary[first:last]) is not None
-            for name, org in _cues(talk.summary, first, last):
+            for name, org in _cues(talk.summary, first, last, orgs_of(listed)):
                 if index >= 2 and not INTRODUCES.match(
                     talk.summary, max(name[1], (org or name)[1])
                 ):
@@ -259,14 +259,15 @@ def _cued(
 
 
 def _cues(
-    text: str, first: int, last: int
+    text: str, first: int, last: int, orgs: list[Mention]
 ) -> Iterator[tuple[tuple[int, int], tuple[int, int] | None]]:
-    """(name span, organization span or None) for each person the cues of one sentence name."""
+    """(name span, organization span or None) for each person the cues of one sentence name;
+    `orgs` are the organizations the gazetteer found in the text."""
     sentence = text[first:last]
     offset = first + len(sentence) - len(sentence.lstrip())
     sentence = sentence.strip()
     if re.search("[\u4e00-\u9fff]", sentence):
-        yield from _zh_cues(sentence, offset)
+        yield from _zh_cues(sentence, offset, orgs)
         return
     for number, pattern in enumerate(EN_CUES):
         for match in pattern.finditer(sentence):
@@ -311,12 +312,18 @@ def _names(
 
 
 def _zh_cues(
-    sentence: str, offset: int
+    sentence: str, offset: int, orgs: list[Mention]
 ) -> Iterator[tuple[tuple[int, int], tuple[int, int] | None]]:
     for pattern in ZH_CUES:
         for match in pattern.finditer(sentence):
             org: tuple[int, int] | None = None
-            if "org" in match.groupdict():
+            if match.groupdict().get("known"):
+                # "由阿里巴巴的A（…）": words of any shape, if the gazetteer knows them as a company
+                start, end = match.start("known") + offset, match.end("known") + offset
+                if not any(m.start < end and start < m.end for m in orgs):
+                    continue
+                org = match.span("known")
+            elif match.groupdict().get("org") is not None:
                 org = match.span("org")
                 words = match.group("org").split()
                 if PROJECT_ROLE.match(sentence, org[1]) or PROJECT_ROLE.fullmatch(words[-1]):

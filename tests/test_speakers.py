@@ -71,6 +71,11 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             {("Lena Okafor", "organization/google")},
         ),
         ("Kernels matter. Compilers compose them. Google's Lena Okafor wrote the paper.", set()),
+        # "由X的A（…）": X of any shape when the gazetteer knows it as a company.
+        (
+            "本次演讲由字节跳动的李明（Quark Maintainer）带您探索调度。",
+            {("李明", "organization/bytedance")},
+        ),
         # "负责人之一A": one of the leads.
         ("本视频由Uber 调度平台技术负责人之一李强分享。", {("李强", "organization/uber")}),
         # A cue after a clause's comma; a known organization before a department's words is
