@@ -49,13 +49,13 @@ NOT_A_NAME = re.compile(
     r"|专题|议题|主题|内容|话题|方案|系统|框架|模型|工具|管理|面临|问题|策略|提供|考验|设计|高效|工作"
     r"|结合|进展|设施|挑战|计算|企业|同样|首先|目前|如何|已经|通过|这些|那些|以及|分别|来自|选择|重点"
     r"|\b(?:Lab|Labs|University|Institute|Cloud|Analytics|Inc|Team|Research|Computing|Summit|Conference"
-    r"|In|This|The|Presented)\b"
+    r"|In|This|The|Presented|From|By|With)\b"
 )
 
 
 # Names in the positions that name them (cues). A person's name: two to four capitalised words
 # ("Kwindla Hultman Kramer", "Jyh-Jing Hwang", "Sean DuBois"), or two to three Chinese characters.
-UPPER_WORD = r"[A-Z][a-zà-öø-ÿ]+(?:(?:['’]|-)?[A-Z][a-zà-öø-ÿ]+|-[a-zà-öø-ÿ]+)*"
+UPPER_WORD = r"(?:[A-Z]['’])?[A-Z][a-zà-öø-ÿ]+(?:(?:['’]|-)?[A-Z][a-zà-öø-ÿ]+|-[a-zà-öø-ÿ]+)*"
 EN_PERSON = rf"{UPPER_WORD}(?: (?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
 # An organization's name: capitalised words, acronyms and names with digits ("Modal Labs", "Ai2").
 ORG_WORD = r"[A-Z0-9][A-Za-z0-9_&.’'-]*[A-Za-z0-9_&]|[A-Z]"
@@ -76,6 +76,9 @@ EN_ROLE = (
 # Words that open a sentence naming the speakers: "Presented by A", "From X, A and B".
 EN_OPENING = r"In this \w+, |(?:Presented|Hosted|Led|Given|Taught) by |By |With |From \w[\w ]*?, "
 EN_CUES = (
+    # "From X, A and B"; X may be a brand in lower case ("From theator, A, B and C"). Before the
+    # cue of names that open a sentence, which would take the names without X.
+    re.compile(rf"^From (?P<org_before>{EN_ORG}|[a-z][a-z0-9]+), (?P<names>{EN_NAMES})"),
     # "Presented by A, B and C", "By A and B", "With A and B" at a sentence's start, or a list of
     # names that begins the sentence before a verb: "A, B and C present ...".
     re.compile(rf"^(?:{EN_OPENING})?(?P<names>{EN_NAMES})"),
@@ -86,8 +89,6 @@ EN_CUES = (
         rf"^(?:In this \w+, )?(?P<org_before>{EN_ORG}) (?:[a-z][\w-]* ){{0,3}}[a-z][a-z-]+ "
         rf"(?P<names>{EN_NAMES})"
     ),
-    # "From X, A and B".
-    re.compile(rf"^From (?P<org_before>{EN_ORG}), (?P<names>{EN_NAMES})"),
 )
 # What ties a name to the organization after it: "A of X", "A from X", "A (X)",
 # "A, CTO of X", "A, senior engineer at X", "A and B of X", "A, scientist at the X Lab".
@@ -159,6 +160,8 @@ EN_VERB = re.compile(
     r"|bring|propose|highlight|lead|run|host|explore|examine|delve|review|address|tackle|showcase"
     r"|unpack|illustrate|summari[sz]e|analy[sz]e|investigate|recount)(?:es|s)?)\b"
 )
+# Words after an organization's name for a part of it.
+UNIT = re.compile(r"(?: (?:Research|Labs?|AI|Team|Group|Engineering|Platform))+")
 # A verb right after a name (and its organization) that says the person gives the talk: such a
 # cue counts in any sentence ("… Google's A presents the approach"), the others in the first two.
 INTRODUCES = re.compile(
@@ -168,7 +171,7 @@ INTRODUCES = re.compile(
 # "A, X, discusses": the organization between commas, before a verb that says A speaks.
 EN_BETWEEN = re.compile(rf", (?P<org>{EN_ORG}), (?={EN_VERB.pattern})")
 # More names after a cue's organization: "A (X) and B (Y)", "X's A, with B and C".
-EN_MORE = re.compile(rf"\)?,? (?:and|with) (?P<names>{EN_NAMES})")
+EN_MORE = re.compile(rf"\)?(?: and {EN_ORG})?,? (?:and|with) (?P<names>{EN_NAMES})")
 EN_PREFIX = re.compile(EN_OPENING)
 GENERIC = {"ai", "ml", "llm", "it", "apm", "pmc", "ide", "api", "gpu", "cpu", "the", "this", "our"}
 GENERIC |= {"they", "we", "he", "she", "you", "i", "these", "those", "here", "there", "then"}
@@ -280,7 +283,8 @@ def _cues(
             after = EN_AFTER.match(sentence, end) or EN_BETWEEN.match(sentence, end)
             if after:
                 org = after.span("org")
-            if number == 0 and not EN_PREFIX.match(sentence) and not EN_VERB.search(sentence, end):
+            opening = number == 1  # names that open a sentence: "Presented by A", "A and B present"
+            if opening and not EN_PREFIX.match(sentence) and not EN_VERB.search(sentence, end):
                 continue  # a capitalised phrase that begins a sentence is a name only before a verb
             yield from _names(sentence, offset, match.start("names"), end, org)
             position = after.end() if after else end
@@ -366,6 +370,8 @@ def _organization(
     # In English the cue's words are the name ("Google DeepMind's"); in Chinese the words after a
     # known organization are often the role's ("Uber AI平台工程师").
     whole = [m for m in orgs if (m.start, m.end) == (start, end)]
+    # A known organization and a word for a part of it ("Waymo Research", "Acme AI team") is it.
+    whole += [m for m in orgs if m.start == start and UNIT.fullmatch(talk.summary, m.end, end)]
     chinese = re.search("[\u4e00-\u9fff]", talk.summary[start : end + 8])
     if whole or orgs and (chinese or not re.fullmatch(EN_ORG, text)):
         return max(whole or orgs, key=lambda m: m.end - m.start).entity

@@ -71,6 +71,26 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             {("Lena Okafor", "organization/google")},
         ),
         ("Kernels matter. Compilers compose them. Google's Lena Okafor wrote the paper.", set()),
+        # "From X, A and B": X is their employer, in lower case too; "From X" is nobody.
+        (
+            "From Nubank, Ana Souza and Bo Chen present a pipeline.",
+            {("Ana Souza", "organization/nubank"), ("Bo Chen", "organization/nubank")},
+        ),
+        (
+            "From quillworks, Ana Souza and Omri Bar.",
+            {("Ana Souza", "organization/quillworks"), ("Omri Bar", "organization/quillworks")},
+        ),
+        # A known organization and a word for a part of it is that organization.
+        ("From Uber Research, Ana Souza.", {("Ana Souza", "organization/uber")}),
+        # Names with an apostrophe; a second organization before the next name.
+        (
+            "Google's Ana Souza and Liam O'Connor present.",
+            {("Ana Souza", "organization/google"), ("Liam O'Connor", "organization/google")},
+        ),
+        (
+            "Ana Souza of Uber and Quillworks, and Bo Chen of Google, will talk about it.",
+            {("Ana Souza", "organization/uber"), ("Bo Chen", "organization/google")},
+        ),
         # "由X的A（…）": X of any shape when the gazetteer knows it as a company.
         (
             "本次演讲由字节跳动的李明（Quark Maintainer）带您探索调度。",
