@@ -42,6 +42,7 @@ ABBREVIATION = re.compile(
 # The opening clause that names who gives a talk: "本视频由X公司的A和B分享", "X的A分享了".
 # A capitalised word right after a first name: its surname ("Kevin Klues").
 SURNAME = re.compile(r"[ \u00a0][A-Z][a-z\u00c0-\u024f]+")
+FORMER = re.compile(r"(?:前|\b[Ee]x-|\b(?:[Ff]ormer(?:ly)?(?: at)?|[Pp]reviously(?: at)?) )$")
 PRESENTED_BY = re.compile(r"\s*(?:(?:Presented|Hosted|Led|Given|Taught) by|By|From) ")
 PRESENTER_VERB = re.compile(
     r"分享|呈现|主讲|介绍|带来|讲述|探讨|\b(?:present|describe|show|share|explain|walk|compare"
@@ -566,6 +567,7 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
     for talk in talks:
         found = _resolve_homonyms(gazetteer, mentions_of.get((talk.source, talk.line), []))
         found = _outermost(gazetteer, _employers(gazetteer, found))
+        found = _outside_compounds(gazetteer, talk, found)
         evidence: dict[tuple[str, str], list[Mention]] = {}
         for mention in found:
             evidence.setdefault(
@@ -595,20 +597,63 @@ def _employers(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
     ]
 
 
+# Kinds of products: one inside the name of another is part of that name ("Claude Code" is the
+# coding tool, not also the model Claude).
+PRODUCTS = {"software", "model", "hardware", "ray-library"}
+
+
 def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
     """A mention inside a longer one of the same kind gives way: "Llama 3.1 70B" links that
-    version, not also "Llama"."""
+    version, not also "Llama"; so does a product inside a longer product's name ("Claude" in
+    "Claude Code"). Organizations and techniques stay: "Google Cloud" names Google."""
+
+    def group(m: Mention) -> str:
+        kind = gazetteer.entities[m.entity].kind
+        return "product" if kind in PRODUCTS else kind
+
     spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for m in found:
-        spans.setdefault((m.field, gazetteer.entities[m.entity].kind), []).append((m.start, m.end))
+        spans.setdefault((m.field, group(m)), []).append((m.start, m.end))
     return [
         m
         for m in found
         if not any(
             s <= m.start and m.end <= e and e - s > m.end - m.start
-            for s, e in spans[(m.field, gazetteer.entities[m.entity].kind)]
+            for s, e in spans[(m.field, group(m))]
         )
     ]
+
+
+NEIGHBOUR_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*)[-_]$")
+NEIGHBOUR_AFTER = re.compile(r"[-_]([A-Za-z][A-Za-z0-9]*)(?![A-Za-z0-9])")
+
+
+def _outside_compounds(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> list[Mention]:
+    """Software and models named inside another project's hyphenated name give way: "NGINX" in
+    "Ingress-NGINX", "GPT" in "DB-GPT". The other part is a name when it is not lower case and
+    not an everyday word in title case ("PyTorch-Native" is PyTorch), and no mention of its own
+    ("CPU-GPU" names both)."""
+    covered: dict[str, list[tuple[int, int]]] = {}
+    for m in found:
+        covered.setdefault(m.field, []).append((m.start, m.end))
+
+    def is_name(word: str, field: str, start: int) -> bool:
+        if word.islower() or (word.istitle() and word.casefold() in common_words()):
+            return False
+        return not any(s <= start < e for s, e in covered[field])
+
+    kept = []
+    for m in found:
+        if gazetteer.entities[m.entity].kind in ("software", "model"):
+            text = talk.title if m.field == "title" else talk.summary
+            before = NEIGHBOUR_BEFORE.search(text, max(0, m.start - 40), m.start)
+            after = NEIGHBOUR_AFTER.match(text, m.end)
+            if (before and is_name(before.group(1), m.field, before.start())) or (
+                after and is_name(after.group(1), m.field, after.start(1))
+            ):
+                continue
+        kept.append(m)
+    return kept
 
 
 def _resolve_homonyms(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
@@ -649,9 +694,10 @@ def _presenters(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> dict[
         if entity.kind == "person" and entity.affiliation:
             presenters.setdefault(entity.affiliation, []).append(m)
         in_clause = clause is not None and m.field == "summary" and clause[0] <= m.start < clause[1]
-        # Not a parent company ("福特汽车旗下…") nor a former employer ("前斯坦福大学…").
+        # Not a parent company ("福特汽车旗下…") nor a former employer ("前斯坦福大学…", "former
+        # Google staff engineer, now …").
         parent = talk.summary[m.end : m.end + 4].lstrip().startswith("旗下")
-        former = talk.summary[max(0, m.start - 1) : m.start] == "前"
+        former = FORMER.search(talk.summary, max(0, m.start - 16), m.start) is not None
         if entity.kind == "organization" and in_clause and not (parent or former):
             presenters.setdefault(m.entity, []).append(m)
     # With no one named as the speaker, the organizations in the title present the talk ("How

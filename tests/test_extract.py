@@ -198,6 +198,8 @@ person:simon-lars a kg:Person ; skos:prefLabel "Simon Lars"@en ."""
     [
         "本视频由英伟达旗下Anyscale的工程师团队分享。",  # a parent company
         "本视频由前英伟达研究员、现Anyscale的Ed Oakes分享。",  # a former employer
+        "Presented by former NVIDIA researcher, now Anyscale engineer Ed Oakes.",
+        "Presented by Ed Oakes (Anyscale, ex-NVIDIA).",
     ],
 )
 def test_parent_and_former_organizations_are_not_presenters(nlp, gazetteer, summary):
@@ -447,3 +449,38 @@ def test_a_version_after_a_slash_is_a_sibling_of_the_one_before(summary, expecte
     talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
     found = find_links(build_nlp(gazetteer), gazetteer, talks)
     assert {i.entity for i in found.links if i.role == "model"} == expected
+
+
+PRODUCTS = """
+@prefix model: <https://example.org/kg/id/model/> .
+model:quill a kg:Model ; skos:prefLabel "Quill"@en .
+sw:quill-code a kg:Software ; skos:prefLabel "Quill Code"@en .
+sw:zephyr a kg:Software ; skos:prefLabel "Zephyr"@en .
+hw:cpu a kg:Hardware ; skos:prefLabel "CPU"@en .
+"""
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # A product inside a longer product's name is part of that name; a company is not.
+        ("We code with Quill Code.", ["software/quill-code"]),
+        ("Anyscale Platform runs it.", ["organization/anyscale", "software/anyscale-platform"]),
+        ("Quill writes, Quill Code codes.", ["model/quill", "software/quill-code"]),
+        # Inside another project's hyphenated name, software and models give way.
+        ("We run Ingress-Zephyr and DB-Quill.", []),
+        ("We run Zephyr_EHR.", []),
+        # A descriptive word, lower case or an everyday word in title case, is not a name; two
+        # names joined are both named.
+        ("Zephyr-based, Zephyr-Native and Quill-powered.", ["model/quill", "software/zephyr"]),
+        ("CPU-Zephyr offload.", ["hardware/cpu", "software/zephyr"]),
+        ("Quill-2 and Zephyr-v3.", ["model/quill-2", "software/zephyr"]),
+    ],
+)
+def test_a_product_inside_another_products_name_is_not_linked(summary, expected):
+    from kg.pipeline import find_links
+
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER + PRODUCTS, format="turtle"))
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    assert sorted({i.entity for i in found.links if i.role != "presenter"}) == expected

@@ -502,6 +502,13 @@ def test_organizations_link_in_talks(tmp_path, text, expected):
         ("NVIDIA NeMo Curator at scale", ["software/nemo-curator"]),  # not also NeMo
         ("用飞桨和昇思训练", ["software/mindspore", "software/paddlepaddle"]),
         ("Data on Amazon S3 with Accelerate", ["software/amazon-s3"]),  # no Hugging Face here
+        # PyTorch landscape projects, archived ones too; "Hydra" needs a configuration word.
+        (
+            "Kornia, TorchIO and PyTorch3D for vision",
+            ["software/kornia", "software/pytorch3d", "software/torchio"],
+        ),
+        ("Hydra configs: one YAML per run", ["software/hydra"]),
+        ("Hydra, a monster of myth", []),
         (
             "Hugging Face Accelerate and the Hive metastore",
             ["software/accelerate", "software/apache-hive"],
@@ -529,7 +536,7 @@ def test_the_software_catalogue_takes_no_name_from_a_landscape_member():
     script = _script()
     catalogue = {script.form(n) for entry in script.software() for n in entry.names()}
     taken = []
-    for source in ("cncf", "lfai"):
+    for source in ("cncf", "lfai", "pytorch"):
         entries = script.landscape(source)
         projects = {script.form(n) for e in entries if e.kind == "software" for n in e.names()}
         taken += [
@@ -540,3 +547,25 @@ def test_the_software_catalogue_takes_no_name_from_a_landscape_member():
             if script.form(name) in catalogue - projects
         ]
     assert taken == []
+
+
+def test_a_landscape_project_is_software_when_it_names_its_repository(tmp_path, monkeypatch):
+    # An archived project is still a project talks name; a product with neither a foundation
+    # status nor a repository (a marketing name) is left out.
+    script = _script()
+    header = "category\tsubcategory\tname\tproject\thomepage\trepo\tcrunchbase"
+    rows = [
+        "Training\tGeneral\tQuillTorch\tarchived\thttps://q.example\thttps://github.com/q/q\tq",
+        "Training\tGeneral\tOldBrand\tarchived\thttps://o.example\t\to",
+        "Training\tGeneral\tShinyCloud\t\thttps://s.example\t\ts",
+        "Training\tGeneral\tFoundryNet\tfoundation\thttps://f.example\t\tpytorch",
+        "PyTorch Members\tGeneral\tQuill Labs\t\thttps://q.example\t\tq",
+    ]
+    (tmp_path / "test-landscape.tsv").write_text(
+        "\n".join([header, *rows]) + "\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(script, "SOURCES", tmp_path)
+    entries = {e.label: e for e in script.landscape("test")}
+    assert sorted(entries) == ["FoundryNet", "Quill Labs", "QuillTorch"]
+    assert entries["QuillTorch"].developer == ["organization/quill-labs"]
+    assert entries["FoundryNet"].developer == []  # the foundation hosts it; it develops nothing

@@ -19,6 +19,8 @@ org:google a kg:Organization ; skos:prefLabel "Google"@en , "谷歌"@zh .
 org:bytedance a kg:Organization ; skos:prefLabel "ByteDance"@en , "字节跳动"@zh .
 org:uc-berkeley a kg:Organization ; skos:prefLabel "UC Berkeley"@en .
 <https://example.org/kg/id/software/quarkdb> a kg:Software ; skos:prefLabel "QuarkDB"@en .
+org:kestrel a kg:Organization ; skos:prefLabel "kestrel"@en ; kg:matchCase true ;
+    kg:contextWord "手机" .
 <https://example.org/kg/id/person/wei-zhang> a kg:Person ; skos:prefLabel "Wei Zhang"@en ;
     kg:affiliation org:bytedance .
 """
@@ -54,6 +56,57 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
         (
             "Google's Maya Lindqvist shows how her team runs JAX.",
             {("Maya Lindqvist", "organization/google")},
+        ),
+        # A name that begins a sentence before a verb that says the person speaks, with the
+        # organization after "of" or between commas.
+        ("Maria Quintero explores how the scheduler works.", {("Maria Quintero", None)}),
+        (
+            "Tomas Berg, Uber, discusses how the scheduler works.",
+            {("Tomas Berg", "organization/uber")},
+        ),
+        ("Ana Souza of Uber teaches the scheduler.", {("Ana Souza", "organization/uber")}),
+        # A later sentence names a speaker only right before such a verb.
+        (
+            "Kernels matter. Compilers compose them. Google's Lena Okafor presents the approach.",
+            {("Lena Okafor", "organization/google")},
+        ),
+        ("Kernels matter. Compilers compose them. Google's Lena Okafor wrote the paper.", set()),
+        # "From X, A and B": X is their employer, in lower case too; "From X" is nobody.
+        (
+            "From Nubank, Ana Souza and Bo Chen present a pipeline.",
+            {("Ana Souza", "organization/nubank"), ("Bo Chen", "organization/nubank")},
+        ),
+        (
+            "From quillworks, Ana Souza and Omri Bar.",
+            {("Ana Souza", "organization/quillworks"), ("Omri Bar", "organization/quillworks")},
+        ),
+        # A known organization and a word for a part of it is that organization.
+        ("From Uber Research, Ana Souza.", {("Ana Souza", "organization/uber")}),
+        # Names with an apostrophe; a second organization before the next name.
+        (
+            "Google's Ana Souza and Liam O'Connor present.",
+            {("Ana Souza", "organization/google"), ("Liam O'Connor", "organization/google")},
+        ),
+        (
+            "Ana Souza of Uber and Quillworks, and Bo Chen of Google, will talk about it.",
+            {("Ana Souza", "organization/uber"), ("Bo Chen", "organization/google")},
+        ),
+        # "由X的A（…）": X of any shape when the gazetteer knows it as a company.
+        (
+            "本次演讲由字节跳动的李明（Quark Maintainer）带您探索调度。",
+            {("李明", "organization/bytedance")},
+        ),
+        # "负责人之一A": one of the leads.
+        ("本视频由Uber 调度平台技术负责人之一李强分享。", {("李强", "organization/uber")}),
+        # A cue after a clause's comma; a known organization before a department's words is
+        # the employer, though no context word of its own stands in the sentence.
+        (
+            "在年度大会上，Brightwave 数据平台工程师李强介绍了训练实践。",
+            {("李强", "organization/brightwave")},
+        ),
+        (
+            "在年度大会上，kestrel AI 研究院 AI 架构师王志远基于多模态模型介绍训练实践。",
+            {("王志远", "organization/kestrel")},
         ),
         # An organization the gazetteer does not know, named by the cue: an entity of its own.
         (
