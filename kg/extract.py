@@ -605,7 +605,8 @@ PRODUCTS = {"software", "model", "hardware", "ray-library"}
 def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
     """A mention inside a longer one of the same kind gives way: "Llama 3.1 70B" links that
     version, not also "Llama"; so does a product inside a longer product's name ("Claude" in
-    "Claude Code"). Organizations and techniques stay: "Google Cloud" names Google."""
+    "Claude Code") or a person's ("Falcon" in "William Falcon"). Organizations and techniques
+    stay: "Google Cloud" names Google."""
 
     def group(m: Mention) -> str:
         kind = gazetteer.entities[m.entity].kind
@@ -614,12 +615,14 @@ def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
     spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for m in found:
         spans.setdefault((m.field, group(m)), []).append((m.start, m.end))
+    wider = {"product": ("product", "person")}
     return [
         m
         for m in found
         if not any(
             s <= m.start and m.end <= e and e - s > m.end - m.start
-            for s, e in spans[(m.field, group(m))]
+            for g in wider.get(group(m), (group(m),))
+            for s, e in spans.get((m.field, g), [])
         )
     ]
 

@@ -15,6 +15,7 @@ from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
 from kg.extract import (
     CONFIDENCE,
+    PRODUCTS,
     Found,
     Mention,
     find_abbreviations,
@@ -74,7 +75,11 @@ EN_ROLE = (
     r"|student|fellow|chair|principal|senior|staff|product|research|applied|software|technical)"
 )
 # Words that open a sentence naming the speakers: "Presented by A", "From X, A and B".
-EN_OPENING = r"In this \w+, |(?:Presented|Hosted|Led|Given|Taught) by |By |With |From \w[\w ]*?, "
+EN_OPENING = (
+    r"(?:In|On|During) this \w+,? |(?:Presented|Hosted|Led|Given|Taught) by |By |With "
+    r"|(?:Finally|Here|Next|Today),? "
+    r"|From \w[\w ]*?, "
+)
 EN_CUES = (
     # "From X, A and B"; X may be a brand in lower case ("From theator, A, B and C"). Before the
     # cue of names that open a sentence, which would take the names without X.
@@ -165,8 +170,14 @@ UNIT = re.compile(r"(?: (?:Research|Labs?|AI|Team|Group|Engineering|Platform))+"
 # A verb right after a name (and its organization) that says the person gives the talk: such a
 # cue counts in any sentence ("… Google's A presents the approach"), the others in the first two.
 INTRODUCES = re.compile(
-    r",? (?:presents|explores|discusses|shares|shows|demonstrates|introduces|walks|explains"
-    r"|describes|covers|will (?:present|show|explain|share|discuss|walk|cover|demo))\b"
+    r",? (?:also |then |further )?(?:(?:will |aims? to \w+ |aims? to )?(?:present|explore"
+    r"|discuss|share|show|showcase|demonstrate|introduce|walk|explain|describe|cover|talk"
+    r"|highlight|provide|delve|dive|detail|outline|review|examine|unveil|reveal|teach)(?:e?s)?)\b"
+)
+# What may stand between such a name and the verb: the other names, the organization.
+INTRODUCED = re.compile(
+    rf"(?:(?:, |,? and |,? & ){EN_PERSON})*(?:(?:{EN_AFTER.pattern})\)?|, {EN_ORG},)?"
+    + INTRODUCES.pattern
 )
 # "A, X, discusses": the organization between commas, before a verb that says A speaks.
 EN_BETWEEN = re.compile(rf", (?P<org>{EN_ORG}), (?={EN_VERB.pattern})")
@@ -219,6 +230,7 @@ def _cued(
     for talk in talks:
         listed = of_talk.get((talk.source, talk.line), [])
         spans: list[tuple[int, int]] = []  # the names found by the cues
+        named: dict[str, Entity] = {}  # and the people they are
         sentences = (
             span for span in sentence_spans(talk.summary) if talk.summary[slice(*span)].strip()
         )
@@ -227,17 +239,32 @@ def _cued(
                 continue
             chinese = re.search("[\u4e00-\u9fff]", talk.summary[first:last]) is not None
             for name, org in _cues(talk.summary, first, last, orgs_of(listed)):
-                if index >= 2 and not INTRODUCES.match(
-                    talk.summary, max(name[1], (org or name)[1])
-                ):
+                if index >= 2 and not INTRODUCED.match(talk.summary, name[1]):
                     continue  # a later sentence names a speaker only right before such a verb
-                taken = [m for m in listed if m.start < name[1] and name[0] < m.end]
+                # A product inside a longer name ("Falcon" in "William Falcon") does not take it.
+                taken = [
+                    m
+                    for m in listed
+                    if m.start < name[1]
+                    and name[0] < m.end
+                    and not (
+                        m.entity.split("/")[0] in PRODUCTS
+                        and name[0] <= m.start
+                        and m.end <= name[1]
+                        and m.end - m.start < name[1] - name[0]
+                    )
+                ]
                 known_people = [m for m in taken if m.entity.startswith("person/")]
                 if any(s < name[1] and name[0] < e for s, e in spans) or (
                     taken and (org is None or chinese or len(known_people) < len(taken))
                 ):
                     # A name found already, or one the gazetteer knows; only an English cue
                     # ("A, engineer at X") ties a known name to another employer: a namesake.
+                    continue
+                text = talk.summary[name[0] : name[1]]
+                if text in named:  # named again ("… A will demonstrate"): the same person
+                    spans.append(name)
+                    found.append(_cue_mention(talk, name[0], name[1], named[text]))
                     continue
                 affiliation = None
                 if org is not None:
@@ -249,7 +276,6 @@ def _cued(
                     # "谷歌软件工程师A": the organization right before the role, if the gazetteer knows it
                     affiliation = _affiliation(talk.summary, orgs_of(listed), name[0], name[1])
                 spans.append(name)
-                text = talk.summary[name[0] : name[1]]
                 key = _person_key(text, affiliation, talk.event)
                 person = made.get(key) or gazetteer.entities.get(key)
                 if person is None:
@@ -257,6 +283,7 @@ def _cued(
                         key, "person", text, (text,), affiliation=affiliation, found_by="cue"
                     )
                     made[key] = person
+                named[text] = person
                 found.append(_cue_mention(talk, name[0], name[1], person))
     return made, sorted(set(found))
 

@@ -19,6 +19,7 @@ org:google a kg:Organization ; skos:prefLabel "Google"@en , "谷歌"@zh .
 org:bytedance a kg:Organization ; skos:prefLabel "ByteDance"@en , "字节跳动"@zh .
 org:uc-berkeley a kg:Organization ; skos:prefLabel "UC Berkeley"@en .
 <https://example.org/kg/id/software/quarkdb> a kg:Software ; skos:prefLabel "QuarkDB"@en .
+<https://example.org/kg/id/model/marlin> a kg:Model ; skos:prefLabel "Marlin"@en .
 org:kestrel a kg:Organization ; skos:prefLabel "kestrel"@en ; kg:matchCase true ;
     kg:contextWord "手机" .
 <https://example.org/kg/id/person/wei-zhang> a kg:Person ; skos:prefLabel "Wei Zhang"@en ;
@@ -71,6 +72,26 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             {("Lena Okafor", "organization/google")},
         ),
         ("Kernels matter. Compilers compose them. Google's Lena Okafor wrote the paper.", set()),
+        # ... after the other names of a list, an organization or a role at one.
+        (
+            "Models matter. We deploy them. Finally Ana Souza and Bo Chen showcase the code.",
+            {("Ana Souza", None), ("Bo Chen", None)},
+        ),
+        (
+            "Models matter. We deploy them. Ana Souza, CEO at Uber, introduces the tool.",
+            {("Ana Souza", "organization/uber")},
+        ),
+        # "In this talk" without its comma, "Here,".
+        (
+            "In this talk Ana Souza and Bo Chen from Uber cover the scheduler.",
+            {("Ana Souza", "organization/uber"), ("Bo Chen", "organization/uber")},
+        ),
+        ("Here, Ana Souza talks about inference.", {("Ana Souza", None)}),
+        # A person named again later is the same person, not one without the organization.
+        (
+            "From Uber, Ana Souza. Models matter. Ana Souza will present it.",
+            {("Ana Souza", "organization/uber")},
+        ),
         # "From X, A and B": X is their employer, in lower case too; "From X" is nobody.
         (
             "From Nubank, Ana Souza and Bo Chen present a pipeline.",
@@ -253,3 +274,19 @@ def test_an_employer_named_like_its_product_is_the_company_there_not_the_product
     assert any(role == "presenter" and key == "organization/quarkdb" for role, key, _ in links)
     # The product is linked where the text names the product, not where it names the employer.
     assert ("software", "software/quarkdb", (product,)) in links
+
+
+def test_a_product_inside_a_speakers_name_is_neither_the_product_nor_a_block():
+    # "Marlin" is a model; "Ana Marlin, CEO at Uber" is a person, and the model is not linked.
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER, format="turtle"))
+    summary = "Models matter. We deploy them. Ana Marlin, CEO at Uber, introduces the tool."
+    talks = parse_table(
+        f"| 分类 | 演讲内容 | 概要 |\n|---|---|---|\n| T | A talk | {summary} |\n", "t.md", "E 2025"
+    )
+    mentions = extract(build_nlp(gazetteer), gazetteer, talks)
+    gazetteer, found = find_speakers(gazetteer, talks, mentions)
+    links = link(gazetteer, talks, sorted(mentions + found))
+    assert {(item.role, item.entity) for item in links if item.role != "presenter"} == {
+        ("person", "person/ana-marlin-uber"),
+        ("organization", "organization/uber"),
+    }
