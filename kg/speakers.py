@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 
 from kg.extract import (
     CONFIDENCE,
@@ -542,8 +543,7 @@ def with_people(gazetteer: Gazetteer, found: dict[str, Entity]) -> Gazetteer:
     """The gazetteer with the entities `found` in the text added to its graph and entities."""
     if not found:
         return gazetteer
-    graph = Graph()
-    graph += gazetteer.graph
+    graph = Graph()  # the found entities' triples, read together with the gazetteer's
     for key, entity in found.items():
         subject = URIRef(DEFAULT_BASE + key)
         graph.add((subject, RDF.type, KINDS[entity.kind][0]))
@@ -553,4 +553,4 @@ def with_people(gazetteer: Gazetteer, found: dict[str, Entity]) -> Gazetteer:
         if isinstance(entity, Found) and entity.broader:
             graph.add((subject, SKOS.broader, URIRef(DEFAULT_BASE + entity.broader)))
     entities = dict(sorted({**gazetteer.entities, **found}.items()))
-    return Gazetteer(entities, gazetteer.tracks, graph)
+    return Gazetteer(entities, gazetteer.tracks, ReadOnlyGraphAggregate([gazetteer.graph, graph]))
