@@ -308,7 +308,7 @@ def _cues(
                 if match.group("org_before").casefold() in GENERIC:
                     continue  # "They introduce Compiled Autograd": no organization, no names
                 org = match.span("org_before")
-            after = EN_AFTER.match(sentence, end) or EN_BETWEEN.match(sentence, end)
+            after = _org_after(sentence, end)
             if after:
                 org = after.span("org")
             opening = number == 1  # names that open a sentence: "Presented by A", "A and B present"
@@ -317,9 +317,7 @@ def _cues(
             yield from _names(sentence, offset, match.start("names"), end, org)
             position = after.end() if after else end
             while more := EN_MORE.match(sentence, position):
-                after = EN_AFTER.match(sentence, more.end("names")) or EN_BETWEEN.match(
-                    sentence, more.end("names")
-                )
+                after = _org_after(sentence, more.end("names"))
                 yield from _names(
                     sentence,
                     offset,
@@ -328,6 +326,11 @@ def _cues(
                     after.span("org") if after else org,
                 )
                 position = after.end() if after else more.end()
+
+
+def _org_after(sentence: str, end: int) -> re.Match[str] | None:
+    """The organization the words after a name tie it to: "A of X", "A, CTO of X", "A, X, says"."""
+    return EN_AFTER.match(sentence, end) or EN_BETWEEN.match(sentence, end)
 
 
 def orgs_of(mentions: list[Mention]) -> list[Mention]:

@@ -27,14 +27,19 @@ org:kestrel a kg:Organization ; skos:prefLabel "kestrel"@en ; kg:matchCase true 
 """
 
 
-def speakers(summary: str) -> set[tuple[str, str | None]]:
+def links_of(summary: str):
+    """The grown gazetteer and the links of one talk with this summary."""
     gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER, format="turtle"))
     talks = parse_table(
         f"| 分类 | 演讲内容 | 概要 |\n|---|---|---|\n| T | A talk | {summary} |\n", "t.md", "E 2025"
     )
     mentions = extract(build_nlp(gazetteer), gazetteer, talks)
     gazetteer, found = find_speakers(gazetteer, talks, mentions)
-    links = link(gazetteer, talks, sorted(mentions + found))
+    return gazetteer, link(gazetteer, talks, sorted(mentions + found))
+
+
+def speakers(summary: str) -> set[tuple[str, str | None]]:
+    gazetteer, links = links_of(summary)
     people = {item.entity for item in links if item.role == "person"}
     return {(gazetteer.entities[k].label, gazetteer.entities[k].affiliation) for k in people}
 
@@ -278,14 +283,9 @@ def test_an_employer_named_like_its_product_is_the_company_there_not_the_product
 
 def test_a_product_inside_a_speakers_name_is_neither_the_product_nor_a_block():
     # "Marlin" is a model; "Ana Marlin, CEO at Uber" is a person, and the model is not linked.
-    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER, format="turtle"))
-    summary = "Models matter. We deploy them. Ana Marlin, CEO at Uber, introduces the tool."
-    talks = parse_table(
-        f"| 分类 | 演讲内容 | 概要 |\n|---|---|---|\n| T | A talk | {summary} |\n", "t.md", "E 2025"
+    _, links = links_of(
+        "Models matter. We deploy them. Ana Marlin, CEO at Uber, introduces the tool."
     )
-    mentions = extract(build_nlp(gazetteer), gazetteer, talks)
-    gazetteer, found = find_speakers(gazetteer, talks, mentions)
-    links = link(gazetteer, talks, sorted(mentions + found))
     assert {(item.role, item.entity) for item in links if item.role != "presenter"} == {
         ("person", "person/ana-marlin-uber"),
         ("organization", "organization/uber"),
