@@ -81,13 +81,15 @@ EN_OPENING = (
     r"|(?:Finally|Here|Next|Today),? "
     r"|From \w[\w ]*?, "
 )
+# "From X, A and B"; X may be a brand in lower case ("From theator, A, B and C"). Tried before
+# OPENING_CUE, which would take the names without X.
+FROM_CUE = re.compile(rf"^From (?P<org_before>{EN_ORG}|[a-z][a-z0-9]+), (?P<names>{EN_NAMES})")
+# "Presented by A, B and C", "By A and B", "With A and B" at a sentence's start, or a list of
+# names that begins the sentence before a verb: "A, B and C present ...".
+OPENING_CUE = re.compile(rf"^(?:{EN_OPENING})?(?P<names>{EN_NAMES})")
 EN_CUES = (
-    # "From X, A and B"; X may be a brand in lower case ("From theator, A, B and C"). Before the
-    # cue of names that open a sentence, which would take the names without X.
-    re.compile(rf"^From (?P<org_before>{EN_ORG}|[a-z][a-z0-9]+), (?P<names>{EN_NAMES})"),
-    # "Presented by A, B and C", "By A and B", "With A and B" at a sentence's start, or a list of
-    # names that begins the sentence before a verb: "A, B and C present ...".
-    re.compile(rf"^(?:{EN_OPENING})?(?P<names>{EN_NAMES})"),
+    FROM_CUE,
+    OPENING_CUE,
     # "X's A and B": the organization before, a name list after.
     re.compile(rf"(?P<org_before>{EN_ORG})['’]s (?P<names>{EN_NAMES})"),
     # "X engineers A and B", "NVIDIA solutions architects A and B".
@@ -242,19 +244,7 @@ def _cued(
             for name, org in _cues(talk.summary, first, last, orgs_of(listed)):
                 if index >= 2 and not INTRODUCED.match(talk.summary, name[1]):
                     continue  # a later sentence names a speaker only right before such a verb
-                # A product inside a longer name ("Falcon" in "William Falcon") does not take it.
-                taken = [
-                    m
-                    for m in listed
-                    if m.start < name[1]
-                    and name[0] < m.end
-                    and not (
-                        m.entity.split("/")[0] in PRODUCTS
-                        and name[0] <= m.start
-                        and m.end <= name[1]
-                        and m.end - m.start < name[1] - name[0]
-                    )
-                ]
+                taken = _taken(listed, name)
                 known_people = [m for m in taken if m.entity.startswith("person/")]
                 if any(s < name[1] and name[0] < e for s, e in spans) or (
                     taken and (org is None or chinese or len(known_people) < len(taken))
@@ -289,6 +279,24 @@ def _cued(
     return made, sorted(set(found))
 
 
+def _taken(listed: list[Mention], name: tuple[int, int]) -> list[Mention]:
+    """The gazetteer's mentions that overlap a cue's name, but not a product inside it: "Falcon"
+    in "William Falcon" does not take the name."""
+    start, end = name
+    return [
+        m
+        for m in listed
+        if m.start < end
+        and start < m.end
+        and not (
+            m.entity.split("/")[0] in PRODUCTS
+            and start <= m.start
+            and m.end <= end
+            and m.end - m.start < end - start
+        )
+    ]
+
+
 def _cues(
     text: str, first: int, last: int, orgs: list[Mention]
 ) -> Iterator[tuple[tuple[int, int], tuple[int, int] | None]]:
@@ -300,7 +308,7 @@ def _cues(
     if re.search("[\u4e00-\u9fff]", sentence):
         yield from _zh_cues(sentence, offset, orgs)
         return
-    for number, pattern in enumerate(EN_CUES):
+    for pattern in EN_CUES:
         for match in pattern.finditer(sentence):
             end = match.end("names")
             org = None
@@ -311,8 +319,11 @@ def _cues(
             after = _org_after(sentence, end)
             if after:
                 org = after.span("org")
-            opening = number == 1  # names that open a sentence: "Presented by A", "A and B present"
-            if opening and not EN_PREFIX.match(sentence) and not EN_VERB.search(sentence, end):
+            if (
+                pattern is OPENING_CUE
+                and not EN_PREFIX.match(sentence)
+                and not EN_VERB.search(sentence, end)
+            ):
                 continue  # a capitalised phrase that begins a sentence is a name only before a verb
             yield from _names(sentence, offset, match.start("names"), end, org)
             position = after.end() if after else end
