@@ -43,7 +43,7 @@ def explain(analysis: Analysis, talk: Talk, base: str) -> str:
         for m in item.evidence:
             how = {
                 "gazetteer": f'gazetteer label "{m.label}"',
-                "pattern": f'version pattern, "{m.label}"',
+                "pattern": f'version or product pattern, "{m.label}"',
                 "cue": "cue: named where a name stands",
             }[m.method]
             lines.append(

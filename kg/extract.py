@@ -75,8 +75,8 @@ class Found(Entity):
     broader: str | None = None
 
 
-# How sure a link is, by how it was found: a gazetteer label, a version pattern after a family
-# the gazetteer knows, or a name in a position that names one (a cue).
+# How sure a link is, by how it was found: a gazetteer label, a version or a product word after
+# a name the gazetteer knows (a pattern), or a name in a position that names one (a cue).
 CONFIDENCE = {"gazetteer": 1.0, "pattern": 0.9, "cue": 0.7}
 
 
@@ -383,6 +383,50 @@ def find_abbreviations(
                             _mention(talk, field, text, *match.span(), entity, "pattern", form)
                         )
     return sorted(found)
+
+
+# A word for a product right after a model or an organization: that model's or company's
+# software ("Gemini API", "Claude Desktop", "Anthropic API", "Qualcomm AI Stack").
+PRODUCT_AFTER = re.compile(
+    r" (?P<part>(?:(?:AI|Live|Developer|Mobile) )?(?:API|App|SDK|CLI|Desktop|Stack))s?"
+    r"(?![A-Za-z0-9])"
+)
+
+
+def find_products(
+    gazetteer: Gazetteer,
+    versions: dict[str, Found],
+    talks: Iterable[Talk],
+    mentions: Iterable[Mention],
+) -> tuple[dict[str, Found], list[Mention]]:
+    """Software named by a product word after a model or an organization the text names
+    (PRODUCT_AFTER), the gazetteer's or a version of one: the gazetteer's software of that name
+    ("Gemini APIs" is its Gemini API), or one made for it, found by pattern. When linking, the
+    model inside gives way to it (a product inside a product's name); the organization stays
+    ("Anthropic API" names Anthropic)."""
+    known = labels_by_kind(gazetteer)
+    texts = {(t.source, t.line, field): (t, text) for t in talks for field, text in _fields(t)}
+    mentions = list(mentions)
+    software = {
+        (m.source, m.line, m.field, m.start) for m in mentions if m.entity.startswith("software/")
+    }
+    made: dict[str, Found] = {}
+    found = []
+    for m in mentions:
+        entity = gazetteer.entities.get(m.entity) or versions[m.entity]
+        if entity.kind not in ("model", "organization"):
+            continue
+        talk, text = texts[(m.source, m.line, m.field)]
+        after = PRODUCT_AFTER.match(text, m.end)
+        if after is None or (m.source, m.line, m.field, m.start) in software:
+            continue  # no product word, or the gazetteer knows the name ("Claude Code")
+        label = f"{entity.label} {after['part']}"
+        key = "software/" + slug(label)
+        product = known.get(("software", _compact(label))) or made.setdefault(
+            key, Found(key, "software", label, (label,), found_by="pattern")
+        )
+        found.append(_mention(talk, m.field, text, m.start, after.end(), product, "pattern"))
+    return made, sorted(set(found))
 
 
 _LABELS: list[tuple[dict[str, Entity], dict[tuple[str, str], Entity]]] = []

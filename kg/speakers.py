@@ -20,6 +20,7 @@ from kg.extract import (
     Found,
     Mention,
     find_abbreviations,
+    find_products,
     find_versions,
     labels_by_kind,
     presenter_clause,
@@ -212,6 +213,8 @@ def new_people(
     talks = list(talks)
     versions, versioned = find_versions(gazetteer, talks, mentions)
     abbreviated = find_abbreviations(gazetteer, talks, mentions)
+    products, named = find_products(gazetteer, versions, talks, mentions + versioned + abbreviated)
+    versions, versioned = {**versions, **products}, versioned + named
     cued, by_cue = _cued(gazetteer, talks, mentions + abbreviated)
     grown = Gazetteer({**gazetteer.entities, **cued}, gazetteer.tracks, gazetteer.graph)
     people, found = _people(grown, talks, mentions + abbreviated + by_cue)

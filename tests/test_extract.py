@@ -484,3 +484,37 @@ def test_a_product_inside_another_products_name_is_not_linked(summary, expected)
     talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
     found = find_links(build_nlp(gazetteer), gazetteer, talks)
     assert sorted({i.entity for i in found.links if i.role != "presenter"}) == expected
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # A product word after a model or a company names its software; the model gives way,
+        # the company stays.
+        ("We call the Quill Live API.", ["software/quill-live-api"]),
+        (
+            "The Quill Desktop app and the Zoox SDK.",
+            ["organization/zoox", "software/quill-desktop", "software/zoox-sdk"],
+        ),
+        ("NVIDIA AI Stack runs it.", ["organization/nvidia", "software/nvidia-ai-stack"]),
+        # The gazetteer's entity of that name, in the singular: "Quill APIs" is its Quill API.
+        ("We use the Quill APIs.", ["software/quill-gateway"]),
+        # No product word: lower case, a longer word, or after software.
+        ("It ships Quill apps, then Quill Applications.", ["model/quill"]),
+        ("Zephyr API docs.", ["software/zephyr"]),
+    ],
+)
+def test_a_product_word_after_a_model_or_a_company_names_its_software(summary, expected):
+    from kg.pipeline import find_links
+
+    data = GAZETTEER + PRODUCTS + 'sw:quill-gateway a kg:Software ; skos:prefLabel "Quill API"@en .'
+    gazetteer = gazetteer_from(Graph().parse(data=data, format="turtle"))
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    assert sorted({i.entity for i in found.links if i.role != "presenter"}) == expected
+    made = [
+        found.gazetteer.entities[i.entity]
+        for i in found.links
+        if i.entity not in gazetteer.entities
+    ]
+    assert all(entity.found_by == "pattern" for entity in made)
