@@ -140,13 +140,14 @@ ZH_CUES = (
     ),
     # "由A（X 产品经理）", "A（X）".
     re.compile(rf"(?:^|由)(?P<name>{ZH_NAME})[（(](?P<org>{LATIN_ORG}|{ZH_ORG})(?=[\s）)，,])"),
-    # A role and a name with no organization the words can tell: "阿里巴巴算法专家A", "讲师A".
-    re.compile(rf"(?:^|由|，)[^，。：:]{{0,24}}?{ZH_ROLE}(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
-    # "演讲者 A 是X的 Staff SRE": the name, then the organization it works for.
+    # "演讲者 A 是X的 Staff SRE", "讲师A是 X 云安全研究员": the name, then the organization it
+    # works for, before "的" or a role.
     re.compile(
         rf"(?:演讲者|讲师|嘉宾|主讲人)\s*(?P<name>{ZH_FULL_NAME})\s*是\s*(?P<org>{ZH_ORG}|{LATIN_ORG})"
-        r"\s*的"
+        rf"\s*(?:的|(?={ZH_ROLE}))"
     ),
+    # A role and a name with no organization the words can tell: "阿里巴巴算法专家A", "讲师A".
+    re.compile(rf"(?:^|由|，)[^，。：:]{{0,24}}?{ZH_ROLE}(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
     re.compile(rf"(?:演讲者|讲师|嘉宾|主讲人)(?:是|为)?\s*(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
 )
 # Words after a name that make it a project, not an employer: "Spring AI Alibaba Maintainer".

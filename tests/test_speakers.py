@@ -235,6 +235,11 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             {("梁晓峣", "organization/上海交通大学")},
         ),
         ("演讲者 Qian Ding 是星河集团的 Staff SRE。", {("Qian Ding", "organization/星河集团")}),
+        # ... or a role right after the organization, though "讲师" alone is a role too.
+        (
+            "本次直播将探讨安全。讲师柳岸是 Zentrix 云安全研究员，知识库作者。",
+            {("柳岸", "organization/zentrix")},
+        ),
         ("They introduce Compiled Autograd.", set()),
         # A capitalised phrase that begins a sentence is a name only before a verb.
         ("Large Language Models (LLMs) changed everything.", set()),
