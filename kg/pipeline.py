@@ -102,6 +102,7 @@ def build(
     talks = read_talks(inputs, event)
     terms.talks_text(talks)
     gazetteer = load_gazetteer(gazetteers)
+    terms.keys_under(base, gazetteer)
     terms.distinct_iris(gazetteer, talks)
     made_from = sources(input_files(inputs), gazetteers, options(base, event, html))
     views = len(talks) <= SMALL_BUILD if html is None else html

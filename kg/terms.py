@@ -192,6 +192,20 @@ def distinct_iris(gazetteer: Gazetteer, talks: Iterable[Talk]) -> None:
                 )
 
 
+def keys_under(base: str, gazetteer: Gazetteer) -> None:
+    """Refuse a gazetteer key that holds "#" under a base IRI that holds one: their IRI would
+    hold two, which no IRI may (RFC 3987: one fragment)."""
+    if "#" not in base:
+        return
+    for key in sorted({*gazetteer.entities, *gazetteer.tracks.values()}):
+        if "#" in key:
+            raise KgError(
+                f'--base-iri: the base IRI <{printable(base)}> holds "#", and so does the '
+                f'gazetteer key "{printable(key)}": their IRI would hold two; use a base IRI '
+                'that ends in "/"'
+            )
+
+
 def _percent(char: str) -> str:
     return "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
 
