@@ -17,7 +17,10 @@ the cache's cost (kg.cache: pickling and writing each chunk's result, reading it
 
     python benchmarks/make_tables.py --talks 2000 --talks 10000 --talks 100000
     python benchmarks/targets.py [--runs 3] [--big-runs 1] [--no-seed] [--sizes 10000 100000]
-        [--builds-only]
+        [--builds-only] [--morph-python /tmp/morph/bin/python]
+
+With `--morph-python` (a Python with morph-kgc, see morph.py), each big build also has the
+issue's reference beside it: Morph-KGC mapping the same table, and the ratio of the medians.
     python benchmarks/targets.py --stages data/talks-2000.md [--runs 3]
 """
 
@@ -37,6 +40,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from morph import prepare
 from run import timed
 
 ROOT = Path(__file__).resolve().parent
@@ -165,6 +169,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--no-seed", action="store_true", help="only the 10k and 100k figures")
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--morph-python", help="a Python with morph-kgc: the big builds' reference")
     parser.add_argument(
         "--builds-only", action="store_true", help="no rebuild from the cache, no Oxigraph store"
     )
@@ -205,9 +210,14 @@ def main() -> None:
         out = work / str(size)
         build = [*kg, "build", "--input", str(table), "--output-dir", str(out), "--jobs", "2",
                  "--no-html"]  # fmt: skip
-        runs, references = [], []
+        runs, references, mappings = [], [], []
+        morph = (
+            prepare(table, work / f"morph-{size}", args.morph_python) if args.morph_python else []
+        )
         for _ in range(args.big_runs):
             references.append(timed(blank)[0])
+            if morph:
+                mappings.append(timed(morph)[0])
             runs.append(clean_build(build, out))
         walls[size] = median([r[0] for r in runs])
         cpu = median([r[1] for r in runs])
@@ -219,6 +229,12 @@ def main() -> None:
             + ", ".join(f"{r[0]:.1f}" for r in runs)
             + f"); spacy.blank process beside them: {median(references):.2f} s; {load()}"
         )
+        if mappings:
+            print(
+                f"  Morph-KGC mapping the same table beside them: {median(mappings):.1f} s (runs "
+                + ", ".join(f"{m:.1f}" for m in mappings)
+                + f"): the build is {walls[size] / median(mappings):.1f}x it (target <= 7x)"
+            )
     if {10_000, 100_000} <= set(walls):
         print(f"growth 10k -> 100k: {walls[100_000] / walls[10_000]:.1f}x (target <= 10.5x)")
     if args.builds_only or 100_000 not in walls:
