@@ -206,9 +206,10 @@ def find_speakers(
 def new_people(
     gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
 ) -> tuple[dict[str, Entity], list[Mention]]:
-    """The entities found in the text that the gazetteer does not list (versions of its models
-    and hardware by pattern, then people by cue; a key found twice keeps its last finding), and
-    their mentions, with those of the short forms a talk spells out. Each talk's findings depend
+    """The entities found in the text that the gazetteer does not list (by pattern, versions of
+    its models and hardware and the software a product word names after a model or a company;
+    then people by cue; a key found twice keeps its last finding), and their mentions, with
+    those of the short forms a talk spells out. Each talk's findings depend
     on that talk alone, so chunks of talks can be searched apart (kg.engine) and their entities
     merged in order."""
     talks = list(talks)
