@@ -216,11 +216,12 @@ def new_people(
     versions, versioned = find_versions(gazetteer, talks, mentions)
     abbreviated = find_abbreviations(gazetteer, talks, mentions)
     products, named = find_products(gazetteer, versions, talks, mentions + versioned + abbreviated)
-    versions, versioned = {**versions, **products}, versioned + named
     cued, by_cue = _cued(gazetteer, talks, mentions + abbreviated)
     grown = Gazetteer({**gazetteer.entities, **cued}, gazetteer.tracks, gazetteer.graph)
     people, found = _people(grown, talks, mentions + abbreviated + by_cue)
-    return {**versions, **cued, **people}, sorted(versioned + abbreviated + by_cue + found)
+    return {**versions, **products, **cued, **people}, sorted(
+        versioned + named + abbreviated + by_cue + found
+    )
 
 
 def _cued(
