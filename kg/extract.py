@@ -18,10 +18,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rdflib import SKOS, URIRef
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from kg.ontology import KINDS, Entity, Gazetteer, common_words, normalize, slug
+from kg.ontology import (
+    DEFAULT_BASE,
+    KINDS,
+    Entity,
+    Gazetteer,
+    common_words,
+    key_of,
+    normalize,
+    slug,
+)
 from kg.table import PART_MARKER, Talk, by_talk
 
 LATIN = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
@@ -612,6 +622,7 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
         found = _resolve_homonyms(gazetteer, mentions_of.get((talk.source, talk.line), []))
         found = _outermost(gazetteer, _employers(gazetteer, found))
         found = _outside_compounds(gazetteer, talk, found)
+        found = _beside_kinds(gazetteer, talk, found)
         evidence: dict[tuple[str, str], list[Mention]] = {}
         for mention in found:
             evidence.setdefault(
@@ -649,26 +660,80 @@ PRODUCTS = {"software", "model", "hardware", "ray-library"}
 def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
     """A mention inside a longer one of the same kind gives way: "Llama 3.1 70B" links that
     version, not also "Llama"; so does a product inside a longer product's name ("Claude" in
-    "Claude Code") or a person's ("Falcon" in "William Falcon"). Organizations and techniques
-    stay: "Google Cloud" names Google."""
+    "Claude Code"), a person's ("Falcon" in "William Falcon") or a technique's ("CUDA graphs"),
+    unless the technique's name makes a verb of the product ("Docker化").
+    Organizations and techniques stay: "Google Cloud" names Google."""
 
     def group(m: Mention) -> str:
         kind = gazetteer.entities[m.entity].kind
         return "product" if kind in PRODUCTS else kind
 
-    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    spans: dict[tuple[str, str], list[Mention]] = {}
     for m in found:
-        spans.setdefault((m.field, group(m)), []).append((m.start, m.end))
-    wider = {"product": ("product", "person")}
+        spans.setdefault((m.field, group(m)), []).append(m)
+    wider = {"product": ("product", "person", "technique")}
+
+    def inside(m: Mention, other: Mention) -> bool:
+        if not (other.start <= m.start and m.end <= other.end and len(other.text) > len(m.text)):
+            return False
+        rest = other.text[m.end - other.start :]
+        return group(other) != "technique" or not VERBAL.match(rest)
+
     return [
         m
         for m in found
         if not any(
-            s <= m.start and m.end <= e and e - s > m.end - m.start
+            inside(m, other)
             for g in wider.get(group(m), (group(m),))
-            for s, e in spans.get((m.field, g), [])
+            for other in spans.get((m.field, g), [])
         )
     ]
+
+
+# The end of a name that makes a verb of it: "Docker化" (English "Dockerized" is one word, with no
+# mention inside).
+VERBAL = re.compile(r"化")
+
+
+# What may stand between a part and the word for its kind: "MI250X GPUs", "Hexagon NPU",
+# "the supercomputer, Frontier".
+BESIDE = re.compile(r"[ -]?|, ")
+
+
+def _beside_kinds(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> list[Mention]:
+    """Hardware named right beside a part it is a kind of gives way: "400 MI250X GPUs" links
+    MI250X, not also GPU; "the supercomputer, Frontier" links Frontier. A talk links the part it
+    names, not each family above it."""
+    hardware = [m for m in found if gazetteer.entities[m.entity].kind == "hardware"]
+    dropped = set()
+    for kind in hardware:
+        for part in hardware:
+            text = talk.title if part.field == "title" else talk.summary
+            first, second = sorted((kind, part), key=lambda m: m.start)
+            if (
+                part.field == kind.field
+                and BESIDE.fullmatch(text, first.end, second.start)
+                and kind.entity in _ancestors(gazetteer, part.entity)
+            ):
+                dropped.add(kind)
+    return [m for m in found if m not in dropped]
+
+
+def _ancestors(gazetteer: Gazetteer, key: str) -> set[str]:
+    """The entities above `key` by `skos:broader` (the gazetteer's, and a version's family)."""
+    above: set[str] = set()
+    pending = [key]
+    while pending:
+        entity = gazetteer.entities.get(pending.pop())
+        if entity is None:
+            continue
+        subject = URIRef(DEFAULT_BASE + entity.key)
+        parents = {key_of(o) for o in gazetteer.graph.objects(subject, SKOS.broader)}
+        if isinstance(entity, Found) and entity.broader:
+            parents.add(entity.broader)
+        pending += sorted(parents - above)
+        above |= parents
+    return above
 
 
 NEIGHBOUR_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*)[-_]$")

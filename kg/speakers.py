@@ -62,7 +62,11 @@ UPPER_WORD = r"(?:[A-Z]['’])?[A-Z][a-zà-öø-ÿ]+(?:(?:['’]|-)?[A-Z][a-zà-
 EN_PERSON = rf"{UPPER_WORD}(?: (?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
 # An organization's name: capitalised words, acronyms and names with digits ("Modal Labs", "Ai2").
 ORG_WORD = r"[A-Z0-9][A-Za-z0-9_&.’'-]*[A-Za-z0-9_&]|[A-Z]"
-EN_ORG = rf"(?:{ORG_WORD})(?: (?:{ORG_WORD}))*"
+# ... joined by "of" or "for" before another capitalised word: "University of Waterloo",
+# "Allen Institute for AI", "Chinese Academy of Sciences".
+EN_ORG = (
+    rf"(?:{ORG_WORD})(?: (?:{ORG_WORD}|(?:of|for)(?: the)?(?= [A-Z])))*(?<! of)(?<! for)(?<! the)"
+)
 EN_NAMES = rf"{EN_PERSON}(?:(?:, |,? and |,? & ){EN_PERSON})*"
 # Words that make a capitalised phrase an organization or a thing, not a person.
 NOT_A_PERSON = re.compile(
@@ -78,8 +82,9 @@ EN_ROLE = (
 )
 # Words that open a sentence naming the speakers: "Presented by A", "From X, A and B".
 EN_OPENING = (
-    r"(?:In|On|During) this \w+,? |(?:Presented|Hosted|Led|Given|Taught) by |By |With "
-    r"|(?:Finally|Here|Next|Today),? "
+    r"(?:In|On|During) this (?:[a-z][\w-]* ){0,2}[a-z]\w*,? (?:(?:first(?:ly)?|also|then),? )?"
+    r"|(?:Presented|Hosted|Led|Given|Taught) by |By |With "
+    r"|(?:Finally|Here|Next|Today|Moreover|Additionally|Furthermore|In addition|Also|Then|Lastly),? "
     r"|From \w[\w ]*?, "
 )
 # "From X, A and B"; X may be a brand in lower case ("From theator, A, B and C"). Tried before
@@ -107,15 +112,25 @@ EN_AFTER = re.compile(
 )
 # A Chinese organization's name: a few characters (no function words) ending in an
 # organization word: "蚂蚁集团", "趋动科技", "江苏纵目信息科技有限公司", "上海交通大学".
-ZH_ORG = (
-    r"中?(?:[^\s\W\da-zA-Z的了是在从和与将该本这等对把被为时中及或并也都就由以其他她们我你]|[（）()]){1,10}"
-    r"(?:有限公司|公司|集团|科技|大学|学院|研究院|研究所|实验室|股份|银行|金融|信息|数据|云(?!原生))"
+ZH_ORG_CHAR = r"[^\s\W\da-zA-Z的了是在从和与将该本这等对把被为时中及或并也都就由以其他她们我你]"
+ZH_ORG_WORD = (
+    r"(?:有限公司|公司|集团|科技|大学|学院|研究院|研究所|实验室|股份|银行|金融|信息|数据"
+    r"|云(?!原生|计算|平台|服务|端|存储|产品|架构|上))"
 )
+ZH_ORG = rf"中?(?:{ZH_ORG_CHAR}|[（）()]){{1,10}}{ZH_ORG_WORD}"
+# ... without brackets, inside a bracket: "A（X软件工程师）".
+ZH_ORG_PLAIN = rf"中?{ZH_ORG_CHAR}{{1,10}}{ZH_ORG_WORD}"
 LATIN_ORG = r"[A-Za-z][A-Za-z0-9_.&-]*(?: [A-Z][A-Za-z0-9_.&-]*){0,2}"
 ZH_ROLE = (
     r"(?:(?:(?!和|与(?![\u4e00-\u9fff]{1,6}(?:系|学院|研究所|中心)))[\u4e00-\u9fffA-Za-z0-9 .+/&-]){0,14}?(?:工程师|专家|经理|总监|架构师|负责人|创始人|CTO|CEO|COO"
     r"|研究员|开发者|布道师|布道者|教授|讲师|主管|总裁|VP|Maintainer|Committer|成员|主任|科学家|顾问"
-    r"|技术员|博士|学者|院长|总经理|董事长|Ambassador|MVP|Contributor|PMC|使者|大使|爱好者)(?:之一)?[、，, ]*)+"
+    r"|技术员|博士|学者|院长|总经理|董事长|Ambassador|MVP|Contributor|PMC|使者|大使|爱好者|作者|发起人"
+    r"|maintainer|contributor|committer)(?:之一)?[、，, ]*)+"
+)
+# The first word of a role after a company's name: "研发工程师", "产品研发总监", "CEO".
+ROLE_START = (
+    r"(?:研发|产品|技术|高级|资深|首席|软件|系统|平台|云|解决方案|架构|算法|运维|测试|开发|前端|后端"
+    r"|数据|安全|创始人|联合创始人|CEO|CTO|COO|VP|DevOps|SRE|AI|[A-Z][a-z]+ (?:Engineer|Architect))"
 )
 # A Chinese name is two or three characters; a third that usually begins the next word ("许坤在",
 # "彭柳认为") is not part of it.
@@ -128,9 +143,20 @@ ZH_FOLLOWER = (
     r"|就|共同|主讲|呈现|是|。|；|$)"
 )
 ZH_CUES = (
+    # "由A（高级软件工程师，2016 年加入X）", "作者A（2018 年加入X，担任 CTO）": the company a
+    # bio says the person joined; before the cues that would take the name alone.
+    re.compile(
+        rf"(?:^|(?<=[由，者师人监长理\s]))(?P<name>{ZH_FULL_NAME})[（(][^（）()]*?(?<!曾)加入\s*"
+        rf"(?P<org>{LATIN_ORG}|[\u4e00-\u9fff]{{2,8}}?)(?=\s*(?:[，,；;）)]|担任|任职))"
+    ),
     # "X公司技术专家、AI 系统工程师A介绍", "Tetrate 工程师A", at a clause's start or after 由/来自.
     re.compile(
         rf"(?:^|由|来自|，)(?P<org>{ZH_ORG}|{LATIN_ORG})\s*(?:的\s*)?{ZH_ROLE}(?P<name>{ZH_NAME}){ZH_FOLLOWER}"
+    ),
+    # "武汉理工大学李四分享", "X公司张三介绍": an organization word right before a name and a
+    # verb of speaking.
+    re.compile(
+        rf"(?:^|由|，)(?!来自)(?P<org>{ZH_ORG})\s*(?!的)(?P<name>{ZH_FULL_NAME})(?=分享|介绍|带来|讲解|主讲|解读)"
     ),
     # "来自X的A", "X的A老师", "由X的A（…）分享".
     re.compile(rf"来自\s*(?P<org>[^，。；]{{1,20}}?)\s*的\s*(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
@@ -138,13 +164,24 @@ ZH_CUES = (
         rf"(?:^|由)(?:(?P<org>{ZH_ORG}|{LATIN_ORG})|(?P<known>[\u4e00-\u9fff]{{2,8}}))\s*的\s*"
         rf"(?P<name>{ZH_NAME})(?=老师|（|\(|分享|介绍|主讲|带来|呈现)"
     ),
-    # "由A（X 产品经理）", "A（X）".
-    re.compile(rf"(?:^|由)(?P<name>{ZH_NAME})[（(](?P<org>{LATIN_ORG}|{ZH_ORG})(?=[\s）)，,])"),
+    # "由A（X 产品经理）", "由A（X软件工程师）", "A（X）".
+    re.compile(
+        rf"(?:^|由)\s*(?P<name>{ZH_NAME})[（(](?P<org>{LATIN_ORG}|{ZH_ORG_PLAIN})"
+        rf"(?=[\s）)，,/]|{ZH_ROLE})"
+    ),
+    # "由A（高级软件工程师）": a role and no organization.
+    re.compile(rf"(?:^|由)\s*(?P<name>{ZH_FULL_NAME})[（(](?={ZH_ROLE}[，,）)])"),
     # "演讲者 A 是X的 Staff SRE", "讲师A是 X 云安全研究员": the name, then the organization it
     # works for, before "的" or a role.
     re.compile(
         rf"(?:演讲者|讲师|嘉宾|主讲人)\s*(?P<name>{ZH_FULL_NAME})\s*是\s*(?P<org>{ZH_ORG}|{LATIN_ORG})"
         rf"\s*(?:的|(?={ZH_ROLE}))"
+    ),
+    # "航天网信研发工程师A带来", "提灯医疗 CEO A 带来": a company nobody listed, the words before
+    # the first word of a role, at a clause's start, before a verb of speaking.
+    re.compile(
+        rf"(?:^|由|，)(?P<org>[\u4e00-\u9fff]{{2,8}}?)\s*(?={ROLE_START}){ZH_ROLE}\s*"
+        rf"(?P<name>{ZH_FULL_NAME})\s*(?=带来|分享|介绍|主讲|解读|讲解)"
     ),
     # A role and a name with no organization the words can tell: "阿里巴巴算法专家A", "讲师A".
     re.compile(rf"(?:^|由|，)[^，。：:]{{0,24}}?{ZH_ROLE}(?P<name>{ZH_FULL_NAME}){ZH_FOLLOWER}"),
@@ -152,7 +189,7 @@ ZH_CUES = (
 )
 # Words after a name that make it a project, not an employer: "Spring AI Alibaba Maintainer".
 PROJECT_ROLE = re.compile(
-    r"\s*(?:Maintainer|Committer|PMC|Member|Contributor|Ambassador|MVP|成员|维护者|社区)"
+    r"\s*(?:Maintainer|Committer|PMC|Member|Contributor|Ambassador|MVP|成员|维护者|社区|作者|发起人)"
 )
 PROJECT_ROLE_EN = re.compile(
     r"\b(?:maintainer|creator|contributor|committer|author|member|lead)s?\b[^,.;]*$", re.IGNORECASE
@@ -177,7 +214,8 @@ UNIT = re.compile(r"(?: (?:Research|Labs?|AI|Team|Group|Engineering|Platform))+"
 INTRODUCES = re.compile(
     r",? (?:also |then |further )?(?:(?:will |aims? to \w+ |aims? to )?(?:present|explore"
     r"|discuss|share|show|showcase|demonstrate|introduce|walk|explain|describe|cover|talk"
-    r"|highlight|provide|delve|dive|detail|outline|review|examine|unveil|reveal|teach)(?:e?s)?)\b"
+    r"|highlight|provide|delve|dive|detail|outline|review|examine|unveil|reveal|teach|navigate"
+    r")(?:e?s)?)\b"
 )
 # What may stand between such a name and the verb: the other names, the organization.
 INTRODUCED = re.compile(

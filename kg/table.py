@@ -22,7 +22,8 @@ SEPARATOR_CELL = re.compile(r":?-+:?")
 YEAR_EVENT = re.compile(r"(?P<name>\S.*?)\s+(?:19|20)\d\d")
 EVENT_WORD = re.compile(
     r"(?i)(summit|conference|conf|con|forum|meetup|symposium|workshop|expo|days?|week|world"
-    r"|congress|festival)$"
+    r"|congress|festival|大会|峰会|论坛|直播|沙龙|年会|开发者日|技术日|研讨会|会议|分享会|交流会"
+    r"|嘉年华|训练营|黑客松|发布会)$"
 )
 # C0 and C1 control characters except tab: invisible in an editor, and some act on terminals.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -518,3 +518,63 @@ def test_a_product_word_after_a_model_or_a_company_names_its_software(summary, e
         if i.entity not in gazetteer.entities
     ]
     assert all(entity.found_by == "pattern" for entity in made)
+
+
+KINDS_OF_PARTS = """
+hw:gpu a kg:Hardware ; skos:prefLabel "GPU"@en ; skos:altLabel "GPUs"@en .
+hw:quasar a kg:Hardware ; skos:prefLabel "Quasar"@en ; skos:broader hw:gpu .
+hw:qx9 a kg:Hardware ; skos:prefLabel "QX9"@en ; skos:broader hw:quasar .
+hw:supercomputer a kg:Hardware ; skos:prefLabel "supercomputer"@en .
+hw:borealis a kg:Hardware ; skos:prefLabel "Borealis"@en ; skos:broader hw:supercomputer .
+"""
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # A part right beside the word for a kind it is (up its broader chain) links the part.
+        ("It runs on 400 QX9 GPUs.", ["hardware/qx9"]),
+        ("It runs on QX9-GPU nodes.", ["hardware/qx9"]),
+        ("The fastest supercomputer, Borealis, runs it.", ["hardware/borealis"]),
+        ("Quasar GPU and TPU.", ["hardware/quasar", "hardware/tpu"]),
+        # Not beside it, or not a kind of it: both stay.
+        ("QX9 and other GPUs.", ["hardware/gpu", "hardware/qx9"]),
+        (
+            "A Borealis GPU and a QX9 supercomputer.",
+            ["hardware/borealis", "hardware/gpu", "hardware/qx9", "hardware/supercomputer"],
+        ),
+        ("GB200 GPUs.", ["hardware/gb200", "hardware/gpu"]),
+    ],
+)
+def test_a_part_beside_the_word_for_its_kind_links_the_part(summary, expected):
+    from kg.pipeline import find_links
+
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER + KINDS_OF_PARTS, format="turtle"))
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    assert sorted({i.entity for i in found.links if i.role != "presenter"}) == expected
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # A product inside a technique's name is part of that name ...
+        ("We use Zephyr graphs.", ["technique/zephyr-graphs"]),
+        ("我们使用Zephyr图。", ["technique/zephyr-graphs"]),
+        # ... unless the technique's name makes a verb of it: the product is still named.
+        ("Zephyr化改造。", ["software/zephyr", "technique/zephyrization"]),
+    ],
+)
+def test_a_product_inside_a_techniques_name_is_part_of_it(summary, expected):
+    from kg.pipeline import find_links
+
+    data = (
+        GAZETTEER
+        + PRODUCTS
+        + 'tech:zephyr-graphs a kg:Technique ; skos:prefLabel "Zephyr graphs"@en , "Zephyr图"@zh .\n'
+        + 'tech:zephyrization a kg:Technique ; skos:prefLabel "zephyrization"@en , "Zephyr化"@zh .\n'
+    )
+    gazetteer = gazetteer_from(Graph().parse(data=data, format="turtle"))
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    assert sorted({i.entity for i in found.links if i.role != "presenter"}) == expected

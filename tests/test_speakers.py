@@ -240,6 +240,57 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             "本次直播将探讨安全。讲师柳岸是 Zentrix 云安全研究员，知识库作者。",
             {("柳岸", "organization/zentrix")},
         ),
+        # An organization's name of several words joined by "of" or "for".
+        (
+            "Ana Ruiz from the University of Norland and Li Wei of Kestrel Institute for AI present it.",
+            {
+                ("Ana Ruiz", "organization/university-of-norland"),
+                ("Li Wei", "organization/kestrel-institute-for-ai"),
+            },
+        ),
+        # A Chinese organization right before a name and a verb of speaking.
+        (
+            "本次分享由星河大学王芳分享，海川科技张伟介绍了经验。",
+            {("王芳", "organization/星河大学"), ("张伟", "organization/海川科技")},
+        ),
+        ("来自星河大学的王芳介绍了它。", {("王芳", "organization/星河大学")}),
+        # An organization in the bracket after a name, before a role; a role alone; the company
+        # a bio says the person joined (not one joined before, "曾加入").
+        ("本次演讲由王芳（星河科技软件工程师）带来。", {("王芳", "organization/星河科技")}),
+        ("本次直播由 Ann Lee（高级软件工程师）带来。", {("Ann Lee", None)}),
+        (
+            "本次直播由张伟（高级软件工程师，2016 年加入海川，目前就职于研发团队）带来。",
+            {("张伟", "organization/海川")},
+        ),
+        (
+            "go-zero 作者李强（2018 年加入晓月，担任 CTO）带来本次直播。",
+            {("李强", "organization/晓月")},
+        ),
+        ("张伟（曾加入海川，现任架构师）带来分享。", set()),
+        # A company nobody listed, before the first word of a role; "云" in "云计算" is the role's.
+        ("青鸟网信研发工程师许伟带来本次分享。", {("许伟", "organization/青鸟网信")}),
+        ("雪松医疗 CEO 谭宗威带来本次分享。", {("谭宗威", "organization/雪松医疗")}),
+        ("海川银行云计算负责人蒋立杰带来本次分享。", {("蒋立杰", "organization/海川银行")}),
+        ("资深工程师张三带来分享。", {("张三", None)}),
+        # Roles in lower case among the others.
+        (
+            "星河科技高级研发工程师、Zephyr-CSI maintainer 邓文带来本次直播。",
+            {("邓文", "organization/星河科技")},
+        ),
+        # Openings with more words: "this fast-paced session", "Moreover,", "firstly,".
+        (
+            "In this fast-paced session, Ana Ruiz, Li Wei and Tom Berg take a deep dive on it.",
+            {("Ana Ruiz", None), ("Li Wei", None), ("Tom Berg", None)},
+        ),
+        (
+            "Models grow. Costs grow too. Moreover, Ana Ruiz from Orbit also examines the trend.",
+            {("Ana Ruiz", "organization/orbit")},
+        ),
+        (
+            "Models grow. Costs grow too. In this talk, firstly, Ana Ruiz navigates the impacts.",
+            {("Ana Ruiz", None)},
+        ),
+        ("In this talk Ana Ruiz and Li Wei explore it.", {("Ana Ruiz", None), ("Li Wei", None)}),
         ("They introduce Compiled Autograd.", set()),
         # A capitalised phrase that begins a sentence is a name only before a verb.
         ("Large Language Models (LLMs) changed everything.", set()),

@@ -322,6 +322,10 @@ def test_huge_title_part_is_not_slow_to_reject_as_an_event() -> None:
         ("A \\| Ray Summit 2025", "A", "Ray Summit 2025"),
         ("A \\| B \\| PyTorch Conference 2025", "A | B", "PyTorch Conference 2025"),
         ("A \\| KubeCon 2024", "A", "KubeCon 2024"),
+        # Chinese events: a word for a livestream, a conference, a summit at the end of a word.
+        ("甲 \\| KubeSphere 云原生直播 2022", "甲", "KubeSphere 云原生直播 2022"),
+        ("甲 \\| 全球人工智能开发与应用大会 2025", "甲", "全球人工智能开发与应用大会 2025"),
+        ("甲 \\| 北京 2025", None, "Ray Summit 2025"),
         ("Keynote Day 1\\| Where AI Builders Shape What's Next", None, "Ray Summit 2025"),
         ("Q\\|A in 2025", "Q|A in 2025", "Ray Summit 2025"),
     ],
