@@ -53,6 +53,9 @@ ABBREVIATION = re.compile(
 # A capitalised word right after a first name: its surname ("Kevin Klues").
 SURNAME = re.compile(r"[ \u00a0][A-Z][a-z\u00c0-\u024f]+")
 FORMER = re.compile(r"(?:前|\b[Ee]x-|\b(?:[Ff]ormer(?:ly)?(?: at)?|[Pp]reviously(?: at)?) )$")
+# The words around an organization that make it the authors' own: "At X, we", "we at X".
+WE_AT_BEFORE = re.compile(r"(?:(?:^|(?<=[.!?] ))(?:Here )?[Aa]t|\b[Ww]e at) (?:the )?$")
+WE_AFTER = re.compile(r",? we(?![A-Za-z])")
 PRESENTED_BY = re.compile(r"\s*(?:(?:Presented|Hosted|Led|Given|Taught) by|By|From) ")
 PRESENTER_VERB = re.compile(
     r"分享|呈现|主讲|介绍|带来|讲述|探讨|\b(?:present|describe|show|share|explain|walk|compare"
@@ -401,6 +404,9 @@ PRODUCT_AFTER = re.compile(
     r" (?P<part>(?:(?:AI|Live|Developer|Mobile) )?(?:API|App|SDK|CLI|Desktop|Stack))s?"
     r"(?![A-Za-z0-9])"
 )
+# ... and after software, a word for its hosted or visual edition ("Pipecat Cloud", "Databend
+# Playground"); not "Operator" ("a Kubernetes Operator" is a kind of thing).
+EDITION_AFTER = re.compile(r" (?P<part>Cloud|Playground|Studio)(?![A-Za-z0-9])")
 
 
 def find_products(
@@ -410,25 +416,33 @@ def find_products(
     mentions: Iterable[Mention],
 ) -> tuple[dict[str, Found], list[Mention]]:
     """Software named by a product word after a model or an organization the text names
-    (PRODUCT_AFTER), the gazetteer's or a version of one: the gazetteer's software of that name
+    (PRODUCT_AFTER), or by an edition's word after software (EDITION_AFTER), the gazetteer's
+    or a version of one: the gazetteer's software of that name
     ("Gemini APIs" is its Gemini API), or one made for it, found by pattern. When linking, the
     model inside gives way to it (a product inside a product's name); the organization stays
     ("Anthropic API" names Anthropic)."""
     known = labels_by_kind(gazetteer)
     texts = {(t.source, t.line, field): (t, text) for t in talks for field, text in _fields(t)}
     mentions = list(mentions)
-    software = {
-        (m.source, m.line, m.field, m.start) for m in mentions if m.entity.startswith("software/")
+    software = {  # where software the gazetteer knows begins, and the furthest it reaches
+        (m.source, m.line, m.field, m.start): m.end
+        for m in sorted(mentions, key=lambda m: m.end)
+        if m.entity.startswith("software/")
     }
     made: dict[str, Found] = {}
     found = []
     for m in mentions:
         entity = gazetteer.entities.get(m.entity) or versions[m.entity]
-        if entity.kind not in ("model", "organization"):
+        if entity.kind not in ("model", "organization", "software"):
             continue
         talk, text = texts[(m.source, m.line, m.field)]
-        after = PRODUCT_AFTER.match(text, m.end)
-        if after is None or (m.source, m.line, m.field, m.start) in software:
+        after = (EDITION_AFTER if entity.kind == "software" else PRODUCT_AFTER).match(text, m.end)
+        known_end = software.get((m.source, m.line, m.field, m.start))
+        if (
+            after is None
+            or known_end is not None
+            and (known_end > m.end or entity.kind != "software")
+        ):
             continue  # no product word, or the gazetteer knows the name ("Claude Code")
         label = f"{entity.label} {after['part']}"
         key = "software/" + slug(label)
@@ -798,6 +812,15 @@ def _resolve_homonyms(gazetteer: Gazetteer, found: list[Mention]) -> list[Mentio
     return [m for m in found if m not in dropped]
 
 
+def _ours(text: str, start: int, end: int) -> bool:
+    """Whether the abstract speaks as the organization at text[start:end]: "At X, we ...",
+    "Here at X we ...", "we at X"."""
+    before = WE_AT_BEFORE.search(text, max(0, start - 12), start)
+    if before is None:
+        return False
+    return "we" in before.group().casefold() or WE_AFTER.match(text, end) is not None
+
+
 def _presenters(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> dict[str, list[Mention]]:
     clause = presenter_clause(talk)
     presenters: dict[str, list[Mention]] = {}
@@ -810,7 +833,8 @@ def _presenters(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> dict[
         # Google staff engineer, now …").
         parent = talk.summary[m.end : m.end + 4].lstrip().startswith("旗下")
         former = FORMER.search(talk.summary, max(0, m.start - 16), m.start) is not None
-        if entity.kind == "organization" and in_clause and not (parent or former):
+        ours = m.field == "summary" and _ours(talk.summary, m.start, m.end)
+        if entity.kind == "organization" and (in_clause or ours) and not (parent or former):
             presenters.setdefault(m.entity, []).append(m)
     # With no one named as the speaker, the organizations in the title present the talk ("How
     # Zoox Built ..."); a speaker named without one says nothing about the title's.

@@ -17,6 +17,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from kg.extract import (
     CONFIDENCE,
     PRODUCTS,
+    WE_AFTER,
     Found,
     Mention,
     find_abbreviations,
@@ -214,13 +215,18 @@ UNIT = re.compile(r"(?: (?:Research|Labs?|AI|Team|Group|Engineering|Platform))+"
 INTRODUCES = re.compile(
     r",? (?:also |then |further )?(?:(?:will |aims? to \w+ |aims? to )?(?:present|explore"
     r"|discuss|share|show|showcase|demonstrate|introduce|walk|explain|describe|cover|talk"
-    r"|highlight|provide|delve|dive|detail|outline|review|examine|unveil|reveal|teach|navigate"
+    r"|highlight|provide|delve|dive|detail|outline|review|examine|unveil|reveal|teach|navigate|take|give"
     r")(?:e?s)?)\b"
 )
 # What may stand between such a name and the verb: the other names, the organization.
 INTRODUCED = re.compile(
     rf"(?:(?:, |,? and |,? & ){EN_PERSON})*(?:(?:{EN_AFTER.pattern})\)?|, {EN_ORG},)?"
     + INTRODUCES.pattern
+)
+# The organization an abstract speaks as: "At X, we", "At roboMUA we're", "we at X".
+OURS = re.compile(
+    rf"(?:(?:^|(?<=[.!?] ))(?:Here )?[Aa]t|\b(?P<we>[Ww]e) at) (?:the )?"
+    rf"(?P<org>{EN_ORG}|[a-z]+[A-Z][A-Za-z0-9]*)"
 )
 # "A, X, discusses": the organization between commas, before a verb that says A speaks.
 EN_BETWEEN = re.compile(rf", (?P<org>{EN_ORG}), (?={EN_VERB.pattern})")
@@ -320,6 +326,9 @@ def _cued(
                     made[key] = person
                 named[text] = person
                 found.append(_cue_mention(talk, name[0], name[1], person))
+        for match in OURS.finditer(talk.summary):  # "At roboMUA we're ...": the authors' own
+            if match["we"] or WE_AFTER.match(talk.summary, match.end()):
+                _organization(gazetteer, talk, match.span("org"), listed, known, made, found)
     return made, sorted(set(found))
 
 

@@ -502,6 +502,12 @@ def test_a_product_inside_another_products_name_is_not_linked(summary, expected)
         # No product word: lower case, a longer word, or after software.
         ("It ships Quill apps, then Quill Applications.", ["model/quill"]),
         ("Zephyr API docs.", ["software/zephyr"]),
+        # After software, a word for its hosted or visual edition; "Operator" is a kind of thing.
+        ("We deploy on Zephyr Cloud.", ["software/zephyr-cloud"]),
+        (
+            "The Zephyr Playground and a Zephyr Operator.",
+            ["software/zephyr", "software/zephyr-playground"],
+        ),
     ],
 )
 def test_a_product_word_after_a_model_or_a_company_names_its_software(summary, expected):

@@ -291,6 +291,10 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             {("Ana Ruiz", None)},
         ),
         ("In this talk Ana Ruiz and Li Wei explore it.", {("Ana Ruiz", None), ("Li Wei", None)}),
+        (
+            "Models grow. Costs grow too. In this lightning talk, Ana Ruiz and Li Wei take a look.",
+            {("Ana Ruiz", None), ("Li Wei", None)},
+        ),
         ("They introduce Compiled Autograd.", set()),
         # A capitalised phrase that begins a sentence is a name only before a verb.
         ("Large Language Models (LLMs) changed everything.", set()),
@@ -346,3 +350,21 @@ def test_a_product_inside_a_speakers_name_is_neither_the_product_nor_a_block():
         ("person", "person/ana-marlin-uber"),
         ("organization", "organization/uber"),
     }
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # An abstract that speaks as an organization names its presenter, known or not.
+        ("At orbitLabs we're building it. Ana Ruiz shows how.", {"organization/orbitlabs"}),
+        ("Models grow. At ByteDance, we train them at scale.", {"organization/bytedance"}),
+        ("Here at Tidewave Robotics we build robots.", {"organization/tidewave-robotics"}),
+        ("Models grow, and we at Tidewave train them.", {"organization/tidewave"}),
+        # Not the authors': no "we", or a place inside a sentence.
+        ("At ByteDance, models grow.", set()),
+        ("They met at Tidewave, we hear.", set()),
+    ],
+)
+def test_an_abstract_speaking_as_an_organization_names_its_presenter(summary, expected):
+    _, links = links_of(summary)
+    assert {item.entity for item in links if item.role == "presenter"} == expected
