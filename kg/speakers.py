@@ -190,7 +190,7 @@ ZH_CUES = (
 )
 # Words after a name that make it a project, not an employer: "Spring AI Alibaba Maintainer".
 PROJECT_ROLE = re.compile(
-    r"\s*(?:Maintainer|Committer|PMC|Member|Contributor|Ambassador|MVP|成员|维护者|社区|作者|发起人)"
+    r"\s*(?:(?i:maintainer|committer|member|contributor|ambassador)|PMC|MVP|成员|维护者|社区|作者|发起人)"
 )
 PROJECT_ROLE_EN = re.compile(
     r"\b(?:maintainer|creator|contributor|committer|author|member|lead)s?\b[^,.;]*$", re.IGNORECASE

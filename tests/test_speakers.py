@@ -295,6 +295,8 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             "Models grow. Costs grow too. In this lightning talk, Ana Ruiz and Li Wei take a look.",
             {("Ana Ruiz", None), ("Li Wei", None)},
         ),
+        # A project's role in lower case is not an employer either.
+        ("Tidewave committer、Orbit Contributor 刘军带来本次分享。", {("刘军", None)}),
         ("They introduce Compiled Autograd.", set()),
         # A capitalised phrase that begins a sentence is a name only before a verb.
         ("Large Language Models (LLMs) changed everything.", set()),
