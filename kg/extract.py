@@ -54,7 +54,8 @@ ABBREVIATION = re.compile(
 SURNAME = re.compile(r"[ \u00a0][A-Z][a-z\u00c0-\u024f]+")
 FORMER = re.compile(r"(?:前|\b[Ee]x-|\b(?:[Ff]ormer(?:ly)?(?: at)?|[Pp]reviously(?: at)?) )$")
 # The words around an organization that make it the authors' own: "At X, we", "we at X".
-WE_AT_BEFORE = re.compile(r"(?:(?:^|(?<=[.!?] ))(?:Here )?[Aa]t|\b[Ww]e at) (?:the )?$")
+WE_AT = r"(?:(?:^|(?<=[.!?] ))(?:Here )?[Aa]t|\b(?P<we>[Ww]e) at) (?:the )?"
+WE_AT_BEFORE = re.compile(WE_AT + "$")
 WE_AFTER = re.compile(r",? we(?![A-Za-z])")
 PRESENTED_BY = re.compile(r"\s*(?:(?:Presented|Hosted|Led|Given|Taught) by|By|From) ")
 PRESENTER_VERB = re.compile(
@@ -818,7 +819,7 @@ def _ours(text: str, start: int, end: int) -> bool:
     before = WE_AT_BEFORE.search(text, max(0, start - 12), start)
     if before is None:
         return False
-    return "we" in before.group().casefold() or WE_AFTER.match(text, end) is not None
+    return bool(before["we"]) or WE_AFTER.match(text, end) is not None
 
 
 def _presenters(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> dict[str, list[Mention]]:

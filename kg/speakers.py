@@ -18,6 +18,7 @@ from kg.extract import (
     CONFIDENCE,
     PRODUCTS,
     WE_AFTER,
+    WE_AT,
     Found,
     Mention,
     find_abbreviations,
@@ -224,10 +225,7 @@ INTRODUCED = re.compile(
     + INTRODUCES.pattern
 )
 # The organization an abstract speaks as: "At X, we", "At roboMUA we're", "we at X".
-OURS = re.compile(
-    rf"(?:(?:^|(?<=[.!?] ))(?:Here )?[Aa]t|\b(?P<we>[Ww]e) at) (?:the )?"
-    rf"(?P<org>{EN_ORG}|[a-z]+[A-Z][A-Za-z0-9]*)"
-)
+OURS = re.compile(rf"{WE_AT}(?P<org>{EN_ORG}|[a-z]+[A-Z][A-Za-z0-9]*)")
 # "A, X, discusses": the organization between commas, before a verb that says A speaks.
 EN_BETWEEN = re.compile(rf", (?P<org>{EN_ORG}), (?={EN_VERB.pattern})")
 # More names after a cue's organization: "A (X) and B (Y)", "X's A, with B and C".

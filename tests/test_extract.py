@@ -451,6 +451,16 @@ def test_a_version_after_a_slash_is_a_sibling_of_the_one_before(summary, expecte
     assert {i.entity for i in found.links if i.role == "model"} == expected
 
 
+def linked(data: str, summary: str) -> list[str]:
+    """The entities a talk with this summary links (presenters aside), with this gazetteer."""
+    from kg.pipeline import find_links
+
+    gazetteer = gazetteer_from(Graph().parse(data=data, format="turtle"))
+    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    return sorted({i.entity for i in found.links if i.role != "presenter"})
+
+
 PRODUCTS = """
 @prefix model: <https://example.org/kg/id/model/> .
 model:quill a kg:Model ; skos:prefLabel "Quill"@en .
@@ -478,12 +488,7 @@ hw:cpu a kg:Hardware ; skos:prefLabel "CPU"@en .
     ],
 )
 def test_a_product_inside_another_products_name_is_not_linked(summary, expected):
-    from kg.pipeline import find_links
-
-    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER + PRODUCTS, format="turtle"))
-    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
-    found = find_links(build_nlp(gazetteer), gazetteer, talks)
-    assert sorted({i.entity for i in found.links if i.role != "presenter"}) == expected
+    assert linked(GAZETTEER + PRODUCTS, summary) == expected
 
 
 @pytest.mark.parametrize(
@@ -553,12 +558,7 @@ hw:borealis a kg:Hardware ; skos:prefLabel "Borealis"@en ; skos:broader hw:super
     ],
 )
 def test_a_part_beside_the_word_for_its_kind_links_the_part(summary, expected):
-    from kg.pipeline import find_links
-
-    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER + KINDS_OF_PARTS, format="turtle"))
-    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
-    found = find_links(build_nlp(gazetteer), gazetteer, talks)
-    assert sorted({i.entity for i in found.links if i.role != "presenter"}) == expected
+    assert linked(GAZETTEER + KINDS_OF_PARTS, summary) == expected
 
 
 @pytest.mark.parametrize(
@@ -572,15 +572,10 @@ def test_a_part_beside_the_word_for_its_kind_links_the_part(summary, expected):
     ],
 )
 def test_a_product_inside_a_techniques_name_is_part_of_it(summary, expected):
-    from kg.pipeline import find_links
-
     data = (
         GAZETTEER
         + PRODUCTS
         + 'tech:zephyr-graphs a kg:Technique ; skos:prefLabel "Zephyr graphs"@en , "Zephyr图"@zh .\n'
         + 'tech:zephyrization a kg:Technique ; skos:prefLabel "zephyrization"@en , "Zephyr化"@zh .\n'
     )
-    gazetteer = gazetteer_from(Graph().parse(data=data, format="turtle"))
-    talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
-    found = find_links(build_nlp(gazetteer), gazetteer, talks)
-    assert sorted({i.entity for i in found.links if i.role != "presenter"}) == expected
+    assert linked(data, summary) == expected
