@@ -66,9 +66,7 @@ EN_PERSON = rf"{UPPER_WORD}(?: (?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
 ORG_WORD = r"[A-Z0-9][A-Za-z0-9_&.’'-]*[A-Za-z0-9_&]|[A-Z]"
 # ... joined by "of" or "for" before another capitalised word: "University of Waterloo",
 # "Allen Institute for AI", "Chinese Academy of Sciences".
-EN_ORG = (
-    rf"(?:{ORG_WORD})(?: (?:{ORG_WORD}|(?:of|for)(?: the)?(?= [A-Z])))*(?<! of)(?<! for)(?<! the)"
-)
+EN_ORG = rf"(?:{ORG_WORD})(?:(?: (?:of|for)(?: the)?)? (?:{ORG_WORD}))*"
 EN_NAMES = rf"{EN_PERSON}(?:(?:, |,? and |,? & ){EN_PERSON})*"
 # Words that make a capitalised phrase an organization or a thing, not a person.
 NOT_A_PERSON = re.compile(
@@ -125,9 +123,9 @@ ZH_ORG_PLAIN = rf"中?{ZH_ORG_CHAR}{{1,10}}{ZH_ORG_WORD}"
 LATIN_ORG = r"[A-Za-z][A-Za-z0-9_.&-]*(?: [A-Z][A-Za-z0-9_.&-]*){0,2}"
 ZH_ROLE = (
     r"(?:(?:(?!和|与(?![\u4e00-\u9fff]{1,6}(?:系|学院|研究所|中心)))[\u4e00-\u9fffA-Za-z0-9 .+/&-]){0,14}?(?:工程师|专家|经理|总监|架构师|负责人|创始人|CTO|CEO|COO"
-    r"|研究员|开发者|布道师|布道者|教授|讲师|主管|总裁|VP|Maintainer|Committer|成员|主任|科学家|顾问"
-    r"|技术员|博士|学者|院长|总经理|董事长|Ambassador|MVP|Contributor|PMC|使者|大使|爱好者|作者|发起人"
-    r"|maintainer|contributor|committer)(?:之一)?[、，, ]*)+"
+    r"|研究员|开发者|布道师|布道者|教授|讲师|主管|总裁|VP|成员|主任|科学家|顾问|技术员|博士|学者|院长"
+    r"|总经理|董事长|MVP|PMC|使者|大使|爱好者|作者|发起人"
+    r"|(?i:maintainer|committer|contributor|ambassador))(?:之一)?[、，, ]*)+"
 )
 # The first word of a role after a company's name: "研发工程师", "产品研发总监", "CEO".
 ROLE_START = (
