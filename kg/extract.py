@@ -425,11 +425,10 @@ def find_products(
     known = labels_by_kind(gazetteer)
     texts = {(t.source, t.line, field): (t, text) for t in talks for field, text in _fields(t)}
     mentions = list(mentions)
-    software = {  # where software the gazetteer knows begins, and the furthest it reaches
-        (m.source, m.line, m.field, m.start): m.end
-        for m in sorted(mentions, key=lambda m: m.end)
-        if m.entity.startswith("software/")
-    }
+    software: dict[tuple[str, int, str, int], set[Mention]] = {}  # by where they begin
+    for m in mentions:
+        if m.entity.startswith("software/"):
+            software.setdefault((m.source, m.line, m.field, m.start), set()).add(m)
     made: dict[str, Found] = {}
     found = []
     for m in mentions:
@@ -438,13 +437,8 @@ def find_products(
             continue
         talk, text = texts[(m.source, m.line, m.field)]
         after = (EDITION_AFTER if entity.kind == "software" else PRODUCT_AFTER).match(text, m.end)
-        known_end = software.get((m.source, m.line, m.field, m.start))
-        if (
-            after is None
-            or known_end is not None
-            and (known_end > m.end or entity.kind != "software")
-        ):
-            continue  # no product word, or the gazetteer knows the name ("Claude Code")
+        if after is None or software.get((m.source, m.line, m.field, m.start), set()) - {m}:
+            continue  # no product word, or other software begins here ("Claude Code")
         label = f"{entity.label} {after['part']}"
         key = "software/" + slug(label)
         product = known.get(("software", _compact(label))) or made.setdefault(
