@@ -686,7 +686,7 @@ def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
         if not (other.start <= m.start and m.end <= other.end and len(other.text) > len(m.text)):
             return False
         rest = other.text[m.end - other.start :]
-        return group(other) != "technique" or not VERBAL.match(rest)
+        return group(other) != "technique" or not rest.startswith(VERBAL)
 
     return [
         m
@@ -701,7 +701,7 @@ def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
 
 # The end of a name that makes a verb of it: "Docker化" (English "Dockerized" is one word, with no
 # mention inside).
-VERBAL = re.compile(r"化")
+VERBAL = "化"
 
 
 # What may stand between a part and the word for its kind: "MI250X GPUs", "Hexagon NPU",
