@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.extract import Link
+from kg.extract import Link, ancestors
 from kg.ontology import Gazetteer, normalize
 
 # Annotation type -> (gazetteer kind of its entities, link roles that count as predicting it).
@@ -178,28 +178,15 @@ class _Names:
     """The compact labels of an entity, and those of the entities above it (skos:broader)."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
-        from rdflib import SKOS
-
-        from kg.ontology import DEFAULT_BASE
-
         self.gazetteer = gazetteer
-        self.broader: dict[str, list[str]] = {}
-        for s, o in gazetteer.graph.subject_objects(SKOS.broader):
-            if str(s).startswith(DEFAULT_BASE) and str(o).startswith(DEFAULT_BASE):
-                key = str(s)[len(DEFAULT_BASE) :]
-                self.broader.setdefault(key, []).append(str(o)[len(DEFAULT_BASE) :])
 
     def of(self, key: str) -> tuple[list[str], list[str]]:
         own = [_compact(label) for label in self._labels(key)]
-        above: list[str] = []
-        pending, seen = list(self.broader.get(key, [])), {key}
-        while pending:
-            parent = pending.pop(0)
-            if parent in seen:
-                continue
-            seen.add(parent)
-            above += [_compact(label) for label in self._labels(parent)]
-            pending += self.broader.get(parent, [])
+        above = [
+            _compact(label)
+            for parent in ancestors(self.gazetteer, key)
+            for label in self._labels(parent)
+        ]
         return own, above
 
     def _labels(self, key: str) -> tuple[str, ...]:

@@ -28,7 +28,6 @@ from kg.ontology import (
     Entity,
     Gazetteer,
     common_words,
-    key_of,
     normalize,
     slug,
 )
@@ -722,26 +721,30 @@ def _beside_kinds(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> lis
             if (
                 part.field == kind.field
                 and BESIDE.fullmatch(text, first.end, second.start)
-                and kind.entity in _ancestors(gazetteer, part.entity)
+                and kind.entity in ancestors(gazetteer, part.entity)
             ):
                 dropped.add(kind)
     return [m for m in found if m not in dropped]
 
 
-def _ancestors(gazetteer: Gazetteer, key: str) -> set[str]:
-    """The entities above `key` by `skos:broader` (the gazetteer's, and a version's family)."""
-    above: set[str] = set()
+def ancestors(gazetteer: Gazetteer, key: str) -> list[str]:
+    """The entities above `key` by `skos:broader`, nearest first: the gazetteer's, and the family
+    a version pattern found an entity in."""
+    above: list[str] = []
     pending = [key]
     while pending:
-        entity = gazetteer.entities.get(pending.pop())
+        entity = gazetteer.entities.get(pending.pop(0))
         if entity is None:
             continue
         subject = URIRef(DEFAULT_BASE + entity.key)
-        parents = {key_of(o) for o in gazetteer.graph.objects(subject, SKOS.broader)}
+        parents = [str(o) for o in gazetteer.graph.objects(subject, SKOS.broader)]
+        parents = [p[len(DEFAULT_BASE) :] for p in parents if p.startswith(DEFAULT_BASE)]
         if isinstance(entity, Found) and entity.broader:
-            parents.add(entity.broader)
-        pending += sorted(parents - above)
-        above |= parents
+            parents.append(entity.broader)
+        for parent in parents:
+            if parent != key and parent not in above:
+                above.append(parent)
+                pending.append(parent)
     return above
 
 
