@@ -127,6 +127,8 @@ ZH_ROLE = (
     r"|总经理|董事长|MVP|PMC|使者|大使|爱好者|作者|发起人"
     r"|(?i:maintainer|committer|contributor|ambassador))(?:之一)?[、，, ]*)+"
 )
+# Words for a group that are no company's name: "团队研发工程师A".
+GROUP = r"(?:团队|社区|项目|平台|部门|公司|小组)"
 # The first word of a role after a company's name: "研发工程师", "产品研发总监", "CEO".
 ROLE_START = (
     r"(?:研发|产品|技术|高级|资深|首席|软件|系统|平台|云|解决方案|架构|算法|运维|测试|开发|前端|后端"
@@ -146,8 +148,8 @@ ZH_CUES = (
     # "由A（高级软件工程师，2016 年加入X）", "作者A（2018 年加入X，担任 CTO）": the company a
     # bio says the person joined; before the cues that would take the name alone.
     re.compile(
-        rf"(?:^|(?<=[由，者师人监长理\s]))(?P<name>{ZH_FULL_NAME})[（(][^（）()]*?(?<!曾)加入\s*"
-        rf"(?P<org>{LATIN_ORG}|[\u4e00-\u9fff]{{2,8}}?)(?=\s*(?:[，,；;）)]|担任|任职))"
+        rf"(?:^|(?<=[由，者师人监长理\s]))(?!由)(?P<name>{ZH_FULL_NAME})[（(][^（）()]*?(?<!曾)加入了?\s*"
+        rf"(?P<org>{LATIN_ORG}|{ZH_ORG_CHAR}{{2,8}}?)(?=\s*(?:[，,；;）)]|担任|任职))"
     ),
     # "X公司技术专家、AI 系统工程师A介绍", "Tetrate 工程师A", at a clause's start or after 由/来自.
     re.compile(
@@ -180,7 +182,7 @@ ZH_CUES = (
     # "航天网信研发工程师A带来", "提灯医疗 CEO A 带来": a company nobody listed, the words before
     # the first word of a role, at a clause's start, before a verb of speaking.
     re.compile(
-        rf"(?:^|由|，)(?P<org>[\u4e00-\u9fff]{{2,8}}?)\s*(?={ROLE_START}){ZH_ROLE}\s*"
+        rf"(?:^|由|，)(?P<org>(?!{GROUP}){ZH_ORG_CHAR}{{2,8}}?)\s*(?={ROLE_START}){ZH_ROLE}\s*"
         rf"(?P<name>{ZH_FULL_NAME})\s*(?=带来|分享|介绍|主讲|解读|讲解)"
     ),
     # A role and a name with no organization the words can tell: "阿里巴巴算法专家A", "讲师A".

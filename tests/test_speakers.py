@@ -267,11 +267,16 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             {("李强", "organization/晓月")},
         ),
         ("张伟（曾加入海川，现任架构师）带来分享。", set()),
+        ("由张伟（2019 年加入了海川，担任架构师）带来。", {("张伟", "organization/海川")}),
         # A company nobody listed, before the first word of a role; "云" in "云计算" is the role's.
         ("青鸟网信研发工程师许伟带来本次分享。", {("许伟", "organization/青鸟网信")}),
         ("雪松医疗 CEO 谭宗威带来本次分享。", {("谭宗威", "organization/雪松医疗")}),
         ("海川银行云计算负责人蒋立杰带来本次分享。", {("蒋立杰", "organization/海川银行")}),
         ("资深工程师张三带来分享。", {("张三", None)}),
+        # Not a company: words before the role that a name has no place in, or a group's word.
+        ("本次分享由我们的研发工程师张三带来。", {("张三", None)}),
+        ("他是一名研发工程师张三带来分享。", {("张三", None)}),
+        ("本次分享由团队研发工程师张三带来。", {("张三", None)}),
         # Roles in lower case among the others.
         (
             "星河科技高级研发工程师、Zephyr-CSI maintainer 邓文带来本次直播。",
