@@ -31,7 +31,7 @@ from kg.ontology import (
     normalize,
     slug,
 )
-from kg.table import PART_MARKER, Talk, by_talk
+from kg.table import EVENT_WORD, PART_MARKER, Talk, by_talk
 
 LATIN = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 TOKEN = re.compile(f"[{LATIN}]+|\\s+|\\S")
@@ -56,6 +56,7 @@ FORMER = re.compile(r"(?:前|\b[Ee]x-|\b(?:[Ff]ormer(?:ly)?(?: at)?|[Pp]reviousl
 WE_AT = r"(?:(?:^|(?<=[.!?] ))(?:Here )?[Aa]t|\b(?P<we>[Ww]e) at) (?:the )?"
 WE_AT_BEFORE = re.compile(WE_AT + "$")
 WE_AFTER = re.compile(r",? we(?![A-Za-z])")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 PRESENTED_BY = re.compile(r"\s*(?:(?:Presented|Hosted|Led|Given|Taught) by|By|From) ")
 PRESENTER_VERB = re.compile(
     r"分享|呈现|主讲|介绍|带来|讲述|探讨|\b(?:present|describe|show|share|explain|walk|compare"
@@ -810,11 +811,12 @@ def _resolve_homonyms(gazetteer: Gazetteer, found: list[Mention]) -> list[Mentio
     return [m for m in found if m not in dropped]
 
 
-def _ours(text: str, start: int, end: int) -> bool:
+def speaks_as(text: str, start: int, end: int) -> bool:
     """Whether the abstract speaks as the organization at text[start:end]: "At X, we ...",
-    "Here at X we ...", "we at X"."""
+    "Here at X we ...", "we at X"; not an event ("At KubeCon, we showed", "At NeurIPS 2024")."""
     before = WE_AT_BEFORE.search(text, max(0, start - 12), start)
-    if before is None:
+    name = text[start:end]
+    if before is None or EVENT_WORD.search(name.split()[-1]) or YEAR.search(name):
         return False
     return bool(before["we"]) or WE_AFTER.match(text, end) is not None
 
@@ -831,7 +833,7 @@ def _presenters(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> dict[
         # Google staff engineer, now …").
         parent = talk.summary[m.end : m.end + 4].lstrip().startswith("旗下")
         former = FORMER.search(talk.summary, max(0, m.start - 16), m.start) is not None
-        ours = m.field == "summary" and _ours(talk.summary, m.start, m.end)
+        ours = m.field == "summary" and speaks_as(talk.summary, m.start, m.end)
         if entity.kind == "organization" and (in_clause or ours) and not (parent or former):
             presenters.setdefault(m.entity, []).append(m)
     # With no one named as the speaker, the organizations in the title present the talk ("How

@@ -17,7 +17,6 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from kg.extract import (
     CONFIDENCE,
     PRODUCTS,
-    WE_AFTER,
     WE_AT,
     Found,
     Mention,
@@ -28,6 +27,7 @@ from kg.extract import (
     presenter_clause,
     sentence_at,
     sentence_spans,
+    speaks_as,
 )
 from kg.ontology import DEFAULT_BASE, KG, KINDS, Entity, Gazetteer, normalize, slug
 from kg.rdf import language
@@ -325,7 +325,7 @@ def _cued(
                 named[text] = person
                 found.append(_cue_mention(talk, name[0], name[1], person))
         for match in OURS.finditer(talk.summary):  # "At roboMUA we're ...": the authors' own
-            if match["we"] or WE_AFTER.match(talk.summary, match.end()):
+            if speaks_as(talk.summary, *match.span("org")):
                 _organization(gazetteer, talk, match.span("org"), listed, known, made, found)
     return made, sorted(set(found))
 

@@ -370,6 +370,9 @@ def test_a_product_inside_a_speakers_name_is_neither_the_product_nor_a_block():
         # Not the authors': no "we", or a place inside a sentence.
         ("At ByteDance, models grow.", set()),
         ("They met at Tidewave, we hear.", set()),
+        # An event is where the authors were, not who they are.
+        ("Models grow. At KubeCon, we showed it.", set()),
+        ("Models grow. At NeurIPS 2024, we presented it.", set()),
     ],
 )
 def test_an_abstract_speaking_as_an_organization_names_its_presenter(summary, expected):
