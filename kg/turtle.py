@@ -1,14 +1,16 @@
-"""Write the export as Turtle fast: the same bytes rdflib's serializer writes for the same graph.
+"""Write the export as Turtle fast, in rdflib's order of subjects and predicates.
 
 rdflib needs tens of microseconds and about a kilobyte per triple, so a 100k-talk export (some 13M
 triples) takes minutes and gigabytes. The bulk of the export is talks and their evidence nodes,
 blocks of a fixed shape; this module renders those blocks as text, chunk by chunk (in worker
 processes), and leaves the rest, the context (vocabulary, events, tracks, sources, entities), to
-rdflib. rdflib's layout is kept: prefixes in use, then subjects typed rdfs:Class, then the others
-sorted by (blank node?, times referenced, IRI); predicates rdf:type, rdfs:label, then by IRI.
+rdflib. rdflib's order is kept: prefixes in use, then subjects typed rdfs:Class, then the others
+sorted by (blank node?, times referenced, IRI); predicates rdf:type, rdfs:label, then by IRI. Its
+layout is kept too, but for the blank nodes inside a talk (its evidence phrases): each takes one
+line, where rdflib gives each of its predicates a line of its own.
 
-The triples of a talk are defined once, by `kg.rdf.talk_nodes`; tests/test_turtle.py checks the
-bytes against rdflib's serializer over `kg.rdf.to_graph`, the graph of the same nodes.
+The triples of a talk are defined once, by `kg.rdf.talk_nodes`; tests/test_turtle.py reads the
+export back and checks it against `kg.rdf.to_graph`, the graph of the same nodes.
 """
 
 from __future__ import annotations
@@ -205,8 +207,9 @@ CONTEXT = str(NIF.Context)
 EVIDENCE_VERBS = frozenset(V[name] for name in (*NIF_NAMES, "taIdentRef"))
 
 
-# Between the objects of a predicate and between the predicates of a node, at depth 0 and 1.
-SEPARATORS = [(",\n" + "    " * (2 + 2 * d), " ;\n" + "    " * (1 + 2 * d)) for d in (0, 1)]
+# Between the objects of a predicate and between the predicates of a node: a subject's take a
+# line each, as rdflib writes them; a blank node inside it (an evidence phrase, depth 1) is one line.
+SEPARATORS = [(",\n        ", " ;\n    "), (", ", " ; ")]
 
 
 def _predicate_order(predicate: str) -> tuple[int, str]:
