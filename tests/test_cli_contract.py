@@ -120,6 +120,8 @@ def test_serve_stopped_with_ctrl_c_exits_0(here: Path) -> None:
         [sys.executable, "-m", "kg", "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # a pytest-xdist worker ignores SIGINT, and a child inherits that: give it Ctrl-C back
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.default_int_handler),
     )
     try:
         wait_for(f"http://127.0.0.1:{port}")
