@@ -70,6 +70,9 @@ IRI = re.compile(
     f"(?:#(?:{_PCHAR}|[/?])*)?"  # fragment
 )
 _NOT_IN_IRI = re.compile(f"[^A-Za-z0-9\\-._~{_NON_ASCII}{_SUB}:@/?#\\[\\]%]")
+# A "." or ".." segment of the path (RFC 3986, 5.2.4): some readers (Raptor) resolve it away,
+# others (rdflib, Oxigraph) keep it, so the same export would name different IRIs.
+DOT_SEGMENT = re.compile(r"[A-Za-z][A-Za-z0-9+\-.]*:(?://[^/?#]*)?(?:[^?#]*/)?\.\.?(?:[/?#]|$)")
 
 
 def _bad_character(value: str, bmp: re.Pattern[str], in_iri: bool = False) -> str | None:
@@ -102,6 +105,11 @@ def iri(value: str, where: str, what: str = "the IRI") -> str:
     """`value` if it is a valid absolute IRI; otherwise a `KgError` naming `where` and why."""
     bad = _bad_character(value, BAD_IN_IRI, in_iri=True)
     if not bad and IRI.fullmatch(value):
+        if DOT_SEGMENT.match(value):
+            raise KgError(
+                f'{where}: {what} <{printable(value)}> has a "." or ".." path segment, which '
+                "some RDF readers resolve away and others keep; remove it"
+            )
         return value
     if not re.match(r"[A-Za-z][A-Za-z0-9+\-.]*:", value):
         reason = 'it has no scheme (such as "https:")'
