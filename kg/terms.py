@@ -63,8 +63,9 @@ _AUTHORITY = (
     f"|(?:[{_UNRESERVED}{_SUB}]|{_PCT})*)"  # IPv4 or a registered name
     "(?::[0-9]*)?"  # port
 )
+_SCHEME = "[A-Za-z][A-Za-z0-9+\\-.]*:"
 IRI = re.compile(
-    "[A-Za-z][A-Za-z0-9+\\-.]*:"  # scheme
+    f"{_SCHEME}"
     f"(?://{_AUTHORITY}(?:/{_PCHAR}*)*|(?!//)(?:{_PCHAR}|/)*)"  # hierarchical part
     f"(?:\\?(?:{_PCHAR}|[/?])*)?"  # query
     f"(?:#(?:{_PCHAR}|[/?])*)?"  # fragment
@@ -72,7 +73,7 @@ IRI = re.compile(
 _NOT_IN_IRI = re.compile(f"[^A-Za-z0-9\\-._~{_NON_ASCII}{_SUB}:@/?#\\[\\]%]")
 # A "." or ".." segment of the path (RFC 3986, 5.2.4): some readers (Raptor) resolve it away,
 # others (rdflib, Oxigraph) keep it, so the same export would name different IRIs.
-DOT_SEGMENT = re.compile(r"[A-Za-z][A-Za-z0-9+\-.]*:(?://[^/?#]*)?(?:[^?#]*/)?\.\.?(?:[/?#]|$)")
+DOT_SEGMENT = re.compile(_SCHEME + r"(?://[^/?#]*)?(?:[^?#]*/)?\.\.?(?:[/?#]|$)")
 
 
 def _bad_character(value: str, bmp: re.Pattern[str], in_iri: bool = False) -> str | None:
@@ -111,7 +112,7 @@ def iri(value: str, where: str, what: str = "the IRI") -> str:
                 "some RDF readers resolve away and others keep; remove it"
             )
         return value
-    if not re.match(r"[A-Za-z][A-Za-z0-9+\-.]*:", value):
+    if not re.match(_SCHEME, value):
         reason = 'it has no scheme (such as "https:")'
     elif bad or (bad := next(iter(_NOT_IN_IRI.findall(value)), None)):
         reason = f"it holds {_named(bad)}, which an IRI may not"
