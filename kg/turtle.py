@@ -207,8 +207,9 @@ CONTEXT = str(NIF.Context)
 EVIDENCE_VERBS = frozenset(V[name] for name in (*NIF_NAMES, "taIdentRef"))
 
 
-# Between the objects of a predicate and between the predicates of a node: a subject's take a
-# line each, as rdflib writes them; a blank node inside it (an evidence phrase, depth 1) is one line.
+# Between the objects of a predicate and between the predicates of a node: at depth 0 (a subject)
+# each on a line, as rdflib writes them; at depth 1 (a blank node inside it, an evidence phrase)
+# all on one line.
 SEPARATORS = [(",\n        ", " ;\n    "), (", ", " ; ")]
 
 

@@ -66,16 +66,21 @@ def described(graph: Graph) -> Counter:
     return Counter((s, p, name(o)) for s, p, o in graph if not isinstance(s, BNode))
 
 
-def test_the_export_reads_back_as_the_graph_of_the_same_build():
+@pytest.fixture(scope="module")
+def seed_export() -> bytes:
+    return turtle([TALKS], ())
+
+
+def test_the_export_reads_back_as_the_graph_of_the_same_build(seed_export):
     found = pipeline.analyse([TALKS])
     expected = to_graph(found.gazetteer, found.talks, found.links, claims=find_claims(found.talks))
-    data = Graph().parse(data=turtle([TALKS], ()), format="turtle")
+    data = Graph().parse(data=seed_export, format="turtle")
     assert len(data) == len(expected) > 16_000
     assert described(data) == described(expected)
 
 
-def test_an_evidence_phrase_takes_one_line():
-    text = turtle([TALKS], ()).decode("utf-8")
+def test_an_evidence_phrase_takes_one_line(seed_export):
+    text = seed_export.decode("utf-8")
     phrases = [line for line in text.splitlines() if "[ a nif:Phrase ;" in line]
     assert len(phrases) == text.count("[ a nif:Phrase ;") > 1000
     for line in phrases:
