@@ -212,8 +212,10 @@ def _capital_only(entity: Entity, label: str, text: str, start: int) -> bool:
     """Whether a product named by a common word in its case ("Command", "Cosmos") stands where
     any word is capitalised: at the start of its text, of a sentence or of a clause after a
     colon. Such a match needs a context word (none here) to count. Companies are left alone:
-    "Apple released ..." names Apple."""
+    "Apple released ..." names Apple; so are names whose case no sentence start makes ("RAG")."""
     if not entity.match_case or entity.context or entity.kind in ("organization", "person"):
+        return False
+    if label != label.capitalize():
         return False
     if label.casefold() not in common_words():
         return False
@@ -669,9 +671,10 @@ PRODUCTS = {"software", "model", "hardware", "ray-library"}
 def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
     """A mention inside a longer one of the same kind gives way: "Llama 3.1 70B" links that
     version, not also "Llama"; so does a product inside a longer product's name ("Claude" in
-    "Claude Code"), a person's ("Falcon" in "William Falcon") or a technique's ("CUDA graphs"),
-    unless the technique's name makes a verb of the product ("Docker化").
-    Organizations and techniques stay: "Google Cloud" names Google."""
+    "Claude Code"), a person's ("Falcon" in "William Falcon") or a technique's word ("CUDA图"),
+    unless the technique's name makes a verb of the product ("Docker化"). A product that is a
+    word of its own in a technique's name stays: "CPU offloading" names the CPU, "CUDA graphs"
+    CUDA. Organizations and techniques stay: "Google Cloud" names Google."""
 
     def group(m: Mention) -> str:
         kind = gazetteer.entities[m.entity].kind
@@ -685,8 +688,10 @@ def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
     def inside(m: Mention, other: Mention) -> bool:
         if not (other.start <= m.start and m.end <= other.end and len(other.text) > len(m.text)):
             return False
+        if group(other) != "technique":
+            return True
         rest = other.text[m.end - other.start :]
-        return group(other) != "technique" or not rest.startswith(VERBAL)
+        return rest[:1] not in ("", " ", "-") and not rest.startswith(VERBAL)
 
     return [
         m

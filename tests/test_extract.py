@@ -564,14 +564,16 @@ def test_a_part_beside_the_word_for_its_kind_links_the_part(summary, expected):
 @pytest.mark.parametrize(
     ("summary", "expected"),
     [
-        # A product inside a technique's name is part of that name ...
-        ("We use Zephyr graphs.", ["technique/zephyr-graphs"]),
+        # A product glued into a technique's word is part of that word ...
         ("我们使用Zephyr图。", ["technique/zephyr-graphs"]),
         # ... unless the technique's name makes a verb of it: the product is still named.
         ("Zephyr化改造。", ["software/zephyr", "technique/zephyrization"]),
+        # A product that is a word of its own in the technique's name is named too.
+        ("We use Zephyr graphs.", ["software/zephyr", "technique/zephyr-graphs"]),
+        ("We use Zephyr-graphs.", ["software/zephyr", "technique/zephyr-graphs"]),
     ],
 )
-def test_a_product_inside_a_techniques_name_is_part_of_it(summary, expected):
+def test_a_product_glued_into_a_techniques_word_is_part_of_it(summary, expected):
     data = (
         GAZETTEER
         + PRODUCTS

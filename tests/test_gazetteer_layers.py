@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import DCTERMS, RDF, SKOS, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 from kg.ontology import (
     DEFAULT_BASE,
@@ -167,10 +167,10 @@ AMBIGUOUS = [
     ("Hive", "software/apache-hive", "matchCase+context"),
     ("RAPIDS", "software/rapids", "matchCase"),
     ("CuTe", None, "dropped: a word; CuTe DSL is the name"),
-    # CUDA is software; inside the technique "CUDA Graphs" it is part of that name (kg.extract).
+    # CUDA is software; in the technique "CUDA Graphs" it is a word of its own and stays (kg.extract).
     ("CUDA", "software/cuda", "matchCase"),
     ("ROS", "software/ros", "matchCase: a word in other languages"),
-    ("RAG", None, "dropped: the curated technique first"),
+    ("RAG", "technique/retrieval-augmented-generation", "matchCase: a technique, also a word"),
     ("LED", None, "dropped"),
     # Generated, with rules from sources/ambiguous.tsv or the hardware catalogue.
     ("Volcano", "software/volcano", "matchCase+context"),
@@ -571,3 +571,41 @@ def test_a_landscape_project_is_software_when_it_names_its_repository(tmp_path, 
     assert sorted(entries) == ["FoundryNet", "Quill Labs", "QuillTorch"]
     assert entries["QuillTorch"].developer == ["organization/quill-labs"]
     assert entries["FoundryNet"].developer == []  # the foundation hosts it; it develops nothing
+
+
+def test_the_technique_catalogue_links_its_techniques_and_leaves_words_alone(tmp_path):
+    from kg.pipeline import build
+
+    rows = [
+        # Short forms in their case; "rag" is a word, "RAG" the technique.
+        "RAG over a rag-tag corpus",
+        # A version of a name and a curated technique's other spelling.
+        "FSDP2 with tensor parallel training",
+        # The catalogue's technique, not also its broader one (reinforcement learning).
+        "GRPO for reasoning",
+        # Chinese names.
+        "检索增强生成与知识蒸馏",
+        # CPU is named beside the technique it is a word of.
+        "CPU offloading",
+    ]
+    table = tmp_path / "talks.md"
+    table.write_text(
+        "| 分类 | 演讲内容 | 概要 |\n| --- | --- | --- |\n"
+        + "".join(f"| Techniques | {row} | - |\n" for row in rows),
+        encoding="utf-8",
+    )
+    build([table], tmp_path / "out", event="Test Summit 2025", html=False)
+    graph = Graph().parse(tmp_path / "out" / "talks.ttl", format="turtle")
+    linked = {}
+    for talk, entity in graph.subject_objects(KG.mentionsTechnique):
+        title = str(graph.value(talk, RDFS.label))
+        linked.setdefault(title, set()).add(str(entity)[len(DEFAULT_BASE) :])
+    hardware = {str(graph.value(t, RDFS.label)) for t in graph.subjects(KG.mentionsHardware)}
+    assert linked == {
+        rows[0]: {"technique/retrieval-augmented-generation"},
+        rows[1]: {"technique/fully-sharded-data-parallel", "technique/tensor-parallelism"},
+        rows[2]: {"technique/group-relative-policy-optimization"},
+        rows[3]: {"technique/retrieval-augmented-generation", "technique/knowledge-distillation"},
+        rows[4]: {"technique/offloading"},
+    }
+    assert hardware == {rows[4]}
