@@ -59,9 +59,14 @@ NOT_A_NAME = re.compile(
 
 
 # Names in the positions that name them (cues). A person's name: two to four capitalised words
-# ("Kwindla Hultman Kramer", "Jyh-Jing Hwang", "Sean DuBois"), or two to three Chinese characters.
-UPPER_WORD = r"(?:[A-Z]['’])?[A-Z][a-zà-öø-ÿ]+(?:(?:['’]|-)?[A-Z][a-zà-öø-ÿ]+|-[a-zà-öø-ÿ]+)*"
-EN_PERSON = rf"{UPPER_WORD}(?: (?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
+# ("Kwindla Hultman Kramer", "Jyh-Jing Hwang", "Sean DuBois", "Łukasz Langa", "Mia Bajić"), a
+# particle between them ("Hugo van Kemenade"), or two to three Chinese characters.
+_LATIN = [chr(c) for c in range(0x41, 0x250)]
+UPPER = "".join(c for c in _LATIN if c.isupper() and c.isalpha())
+LOWER = "".join(c for c in _LATIN if c.islower() and c.isalpha())
+UPPER_WORD = rf"(?:[A-Z]['’])?[{UPPER}][{LOWER}]+(?:(?:['’]|-)?[{UPPER}][{LOWER}]+|-[{LOWER}]+)*"
+PARTICLE = r"(?:van|von|de|da|del|della|der|den|di|du|dos|das|la|le|ter|ten|bin|al)"
+EN_PERSON = rf"{UPPER_WORD}(?: (?:{PARTICLE} )?(?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
 # An organization's name: capitalised words, acronyms and names with digits ("Modal Labs", "Ai2").
 ORG_WORD = r"[A-Z0-9][A-Za-z0-9_&.’'-]*[A-Za-z0-9_&]|[A-Z]"
 # ... joined by "of" or "for" before another capitalised word: "University of Waterloo",
@@ -73,7 +78,8 @@ NOT_A_PERSON = re.compile(
     r"\b(?:Labs?|University|Institute|Inc|Corp|AI|Research|Team|Cloud|Group|Foundation|Summit"
     r"|Conference|Day|This|The|In|From|With|By|Presented|Join|We|Our|PyTorch|Kubernetes|Principal"
     r"|Senior|Developer|Advocate|Engineer|Manager|Director|Head|Chief|Officer|Founder|Scientist"
-    r"|Staff|Product|Models?|Learning|Language|Data|Machine|Retrieval|Generation|Agents?)\b"
+    r"|Staff|Product|Models?|Learning|Language|Data|Machine|Retrieval|Generation|Agents?|School"
+    r"|College|Department|Center|Centre|Academy|Council|Committee|Society|Association)\b"
 )
 EN_ROLE = (
     r"(?:co-?founder|founder|CEO|CTO|CPO|COO|VP|head|director|manager|lead|engineer|scientist"
@@ -93,6 +99,14 @@ FROM_CUE = re.compile(rf"^From (?P<org_before>{EN_ORG}|[a-z][a-z0-9]+), (?P<name
 # "Presented by A, B and C", "By A and B", "With A and B" at a sentence's start, or a list of
 # names that begins the sentence before a verb: "A, B and C present ...".
 OPENING_CUE = re.compile(rf"^(?:{EN_OPENING})?(?P<names>{EN_NAMES})")
+# A verb right after a name (and its organization) that says the person gives the talk: such a
+# cue counts in any sentence ("… Google's A presents the approach"), the others in the first two.
+INTRODUCES = re.compile(
+    r",? (?:also |then |further |first |briefly )?(?:(?:will |aims? to \w+ |aims? to )?(?:present"
+    r"|explore|discuss|share|show|showcase|demonstrate|introduce|walk|explain|describe|cover|talk"
+    r"|highlight|provide|delve|dive|detail|outline|review|examine|unveil|reveal|teach|navigate|take"
+    r"|give|start|go|look)(?:e?s)?)\b"
+)
 EN_CUES = (
     FROM_CUE,
     OPENING_CUE,
@@ -102,6 +116,15 @@ EN_CUES = (
     re.compile(
         rf"^(?:In this \w+, )?(?P<org_before>{EN_ORG}) (?:[a-z][\w-]* ){{0,3}}[a-z][a-z-]+ "
         rf"(?P<names>{EN_NAMES})"
+    ),
+    # Last, after the cues that also name an organization: "Along the way, A explores ...", "In
+    # the first part of the talk A starts by ...": names anywhere in the sentence right before
+    # such a verb; not after a determiner ("This Deep Dive provides") or where an organization
+    # stands ("CEO of Reflection Misha Laskin will present").
+    re.compile(
+        r"(?<=[a-z,] )(?<![Tt]his )(?<![Tt]he )(?<![Oo]ur )(?<!\ban )(?<!\ba )"
+        r"(?<!\bof )(?<!\bat )(?<!\bfrom )(?<!\bfor )"
+        rf"(?P<names>{EN_NAMES})(?={INTRODUCES.pattern})"
     ),
 )
 # What ties a name to the organization after it: "A of X", "A from X", "A (X)",
@@ -207,22 +230,20 @@ EN_VERB = re.compile(
     r"|(?:present|show|explain|introduce|share|walk|discuss|describe|give|make|report|talk|look"
     r"|demonstrate|cover|compare|detail|argue|reveal|outline|dive|unveil|lay|take|tell|teach|offer"
     r"|bring|propose|highlight|lead|run|host|explore|examine|delve|review|address|tackle|showcase"
+    r"|start|go"
     r"|unpack|illustrate|summari[sz]e|analy[sz]e|investigate|recount)(?:es|s)?)\b"
 )
 # Words after an organization's name for a part of it.
 UNIT = re.compile(r"(?: (?:Research|Labs?|AI|Team|Group|Engineering|Platform))+")
-# A verb right after a name (and its organization) that says the person gives the talk: such a
-# cue counts in any sentence ("… Google's A presents the approach"), the others in the first two.
-INTRODUCES = re.compile(
-    r",? (?:also |then |further )?(?:(?:will |aims? to \w+ |aims? to )?(?:present|explore"
-    r"|discuss|share|show|showcase|demonstrate|introduce|walk|explain|describe|cover|talk"
-    r"|highlight|provide|delve|dive|detail|outline|review|examine|unveil|reveal|teach|navigate|take|give"
-    r")(?:e?s)?)\b"
-)
 # What may stand between such a name and the verb: the other names, the organization.
 INTRODUCED = re.compile(
     rf"(?:(?:, |,? and |,? & ){EN_PERSON})*(?:(?:{EN_AFTER.pattern})\)?|, {EN_ORG},)?"
     + INTRODUCES.pattern
+)
+# A biography's first words: "A is a Staff Engineer at X", "A is the CTO of X".
+EN_BIO = re.compile(
+    rf" is (?:an?|the) (?:[A-Za-z-]+ ){{0,4}}?(?i:{EN_ROLE})s? (?:at|of|with) (?:the )?"
+    rf"(?P<org>{EN_ORG})(?=[ ,.;:)]|$)"
 )
 # The organization an abstract speaks as: "At X, we", "At roboMUA we're", "we at X".
 OURS = re.compile(rf"{WE_AT}(?P<org>{EN_ORG}|[a-z]+[A-Z][A-Za-z0-9]*)")
@@ -331,8 +352,8 @@ def _cued(
 
 
 def _taken(listed: list[Mention], name: tuple[int, int]) -> list[Mention]:
-    """The gazetteer's mentions that overlap a cue's name, but not a product inside it: "Falcon"
-    in "William Falcon" does not take the name."""
+    """The gazetteer's mentions that overlap a cue's name, but not a product or technique inside
+    it: "Falcon" in "William Falcon" and "Moe" in "Yngve Mardal Moe" do not take the name."""
     start, end = name
     return [
         m
@@ -340,7 +361,7 @@ def _taken(listed: list[Mention], name: tuple[int, int]) -> list[Mention]:
         if m.start < end
         and start < m.end
         and not (
-            m.entity.split("/")[0] in PRODUCTS
+            m.entity.split("/")[0] in (*PRODUCTS, "technique")
             and start <= m.start
             and m.end <= end
             and m.end - m.start < end - start
@@ -368,10 +389,12 @@ def _cues(
                     continue  # "They introduce Compiled Autograd": no organization, no names
                 org = match.span("org_before")
             after = _org_after(sentence, end)
-            if after:
-                org = after.span("org")
+            bio = EN_BIO.match(sentence, end) if pattern is OPENING_CUE else None
+            if tie := after or bio:
+                org = tie.span("org")
             if (
                 pattern is OPENING_CUE
+                and not bio
                 and not EN_PREFIX.match(sentence)
                 and not EN_VERB.search(sentence, end)
             ):

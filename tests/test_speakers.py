@@ -322,6 +322,53 @@ def test_speakers_and_affiliations(summary, expected):
     assert speakers(summary) == expected
 
 
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # A later sentence names the speaker anywhere before a verb that says so.
+        (
+            "Tables grow. Schemas drift. Along the way, Tomas Varga explores testing.",
+            {("Tomas Varga", None)},
+        ),
+        (
+            "Tables grow. Schemas drift. In the first part of the talk Ines Moreau starts by "
+            "reviewing it.",
+            {("Ines Moreau", None)},
+        ),
+        (
+            "Tables grow. Schemas drift. In this talk Ines Moreau first explains why, and "
+            "Tomas Varga goes through the changes.",
+            {("Ines Moreau", None), ("Tomas Varga", None)},
+        ),
+        # Letters beyond Latin-1 and particles are parts of names.
+        (
+            "Presented by Łukasz Nowak, Mia Horvatić, Çağla Yıldız and Hugo van Dijk.",
+            {
+                ("Łukasz Nowak", None),
+                ("Mia Horvatić", None),
+                ("Çağla Yıldız", None),
+                ("Hugo van Dijk", None),
+            },
+        ),
+        # A biography's first words tie the person to the employer.
+        (
+            "Ana Souza is a Staff Engineer at Nubank. She maintains a linter.",
+            {("Ana Souza", "organization/nubank")},
+        ),
+        # Not names: a thing after a determiner, an organization in its place ("of X"), a school.
+        ("Tables grow. Schemas drift. This Deep Dive provides an update.", set()),
+        (
+            "Tables grow. Schemas drift. Here a former scientist, now CEO of Orbit Ana Ruiz "
+            "will present it.",
+            {("Ana Ruiz", None)},
+        ),
+        ("Ana Souza studied at Nubank's Graduate School of Engineering.", set()),
+    ],
+)
+def test_later_sentences_biographies_and_letters_of_other_languages(summary, expected):
+    assert speakers(summary) == expected
+
+
 def test_names_outside_the_opening_clause_are_not_speakers():
     assert speakers("本视频详细介绍了训练平台。后来Pong和Bharat也提到过。") == set()
 
