@@ -670,11 +670,12 @@ PRODUCTS = {"software", "model", "hardware", "ray-library"}
 
 def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
     """A mention inside a longer one of the same kind gives way: "Llama 3.1 70B" links that
-    version, not also "Llama"; so does a product inside a longer product's name ("Claude" in
-    "Claude Code"), a person's ("Falcon" in "William Falcon") or a technique's word ("CUDA图"),
-    unless the technique's name makes a verb of the product ("Docker化"). A product that is a
-    word of its own in a technique's name stays: "CPU offloading" names the CPU, "CUDA graphs"
-    CUDA. Organizations and techniques stay: "Google Cloud" names Google."""
+    version, not also "Llama". So does a product inside a longer product's name ("Claude" in
+    "Claude Code") or a person's ("Falcon" in "William Falcon"), a technique inside a person's
+    name ("Moe" in "Yngve Mardal Moe"), and a product glued into a technique's word ("CUDA图"),
+    unless that word makes a verb of the product ("Docker化"). A product that is a word of its own
+    in a technique's name stays: "CPU offloading" names the CPU, "CUDA graphs" CUDA. An
+    organization inside a name stays: "Google Cloud" names Google."""
 
     def group(m: Mention) -> str:
         kind = gazetteer.entities[m.entity].kind
@@ -683,7 +684,7 @@ def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
     spans: dict[tuple[str, str], list[Mention]] = {}
     for m in found:
         spans.setdefault((m.field, group(m)), []).append(m)
-    wider = {"product": ("product", "person", "technique")}
+    wider = {"product": ("product", "person", "technique"), "technique": ("technique", "person")}
 
     def inside(m: Mention, other: Mention) -> bool:
         if not (other.start <= m.start and m.end <= other.end and len(other.text) > len(m.text)):
