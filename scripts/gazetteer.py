@@ -20,7 +20,8 @@ Rules, in the order they apply:
    two generated entities.
 3. Ambiguity. A name that is a common English word (ontology/common-words.txt) must have a rule
    in sources/ambiguous.tsv: drop (left out), matchCase, context (the words one of which must
-   stand in the sentence), or keep. A name without a rule stops the build with a list of them.
+   stand in the sentence), or keep. A name without a rule stops the build with a list of them,
+   except in the long package lists of UNRULED_LEFT_OUT (awesome-python), where it is left out.
    Names of one character or only spaces are left out.
 4. broader, vendor and developer links point only at entities that exist (curated or
    generated); others are left off.
@@ -434,17 +435,14 @@ def awesome_python() -> list[Entry]:
     """The Python libraries and tools of the awesome-python list: software, named as the list
     names them, in the case of their GitHub repository where only the case differs ("lightgbm"
     -> "LightGBM"). A long list of package names has many everyday words ("black", "rich",
-    "requests"): those without a rule in sources/ambiguous.tsv are left out here rather than
-    ruled one by one; names of three letters or fewer match only in their case ("uv")."""
-    words, rules = common_words(), read_rules()
+    "requests"): those without a rule in sources/ambiguous.tsv are left out (UNRULED_LEFT_OUT)
+    rather than ruled one by one; names of three letters or fewer match only in their case ("uv")."""
     entries = []
     for row in read_tsv(SOURCES / "awesome-python.tsv"):
         name = row["name"]
         repo = re.fullmatch(r"https://github\.com/[^/]+/([^/#?]+)/?", row["url"])
         if repo and form(repo.group(1)) == form(name) and repo.group(1) != repo.group(1).lower():
             name = repo.group(1)
-        if name.casefold() in words and name.casefold() not in rules:
-            continue
         entries.append(
             Entry(
                 key="software/" + slug(name),
@@ -496,6 +494,9 @@ SOURCE_READERS = {
     "awesome-python": awesome_python,
     "universities": universities,
 }
+# Sources whose everyday-word names without a rule are left out instead of stopping the build:
+# long lists of package names, too many to rule one by one.
+UNRULED_LEFT_OUT = ("awesome-python",)
 # Sources whose entities every build loads (layer.json); the others are Turtle to pass with
 # `kg build --gazetteer` (the universities: 1,400 names that few tables need, at a cost to every
 # build).
@@ -635,7 +636,7 @@ class Layer:
         if self.curated.keys[key] != entry.kind:
             return "left out (curated entity of another kind)"
         names = [n for n in entry.names() if form(n) not in self.curated.labels]
-        names = [n for n in names if len(n.strip()) > 1 and self._rule_allows(n)]
+        names = [n for n in names if len(n.strip()) > 1 and self._rule_allows(n, entry)]
         extra = [n for n in names if self.owner.get(form(n), key) == key]
         target = self.entities.setdefault(key, Entry(key=key, kind=entry.kind, label=""))
         target.alt += [n for n in extra if n not in target.alt]
@@ -652,7 +653,10 @@ class Layer:
                 continue
             rule = self.rules.get(name.casefold())
             if rule is None and name.casefold() in self.words:
-                self.undecided.add(name)
+                if entry.sources[0] not in UNRULED_LEFT_OUT:
+                    self.undecided.add(name)
+                elif name == entry.label:
+                    return None
                 continue
             if rule is not None and rule["rule"] == "drop":
                 if name == entry.label:
@@ -664,10 +668,10 @@ class Layer:
             names.append(name)
         return names if entry.label in names else None
 
-    def _rule_allows(self, name: str) -> bool:
+    def _rule_allows(self, name: str, entry: Entry) -> bool:
         rule = self.rules.get(name.casefold())
         if rule is None:
-            if name.casefold() in self.words:
+            if name.casefold() in self.words and entry.sources[0] not in UNRULED_LEFT_OUT:
                 self.undecided.add(name)
             return name.casefold() not in self.words
         # A curated entity keeps its own matching rules: only a rule-free name may join it.

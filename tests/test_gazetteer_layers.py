@@ -635,7 +635,18 @@ def test_awesome_python_names_take_their_repository_case_and_everyday_words_stay
         encoding="utf-8",
     )
     monkeypatch.setattr(script, "SOURCES", tmp_path)
-    monkeypatch.setattr(script, "common_words", lambda: frozenset({"garden"}))
-    monkeypatch.setattr(script, "read_rules", lambda: {})
-    entries = {e.label: e.match_case for e in script.awesome_python()}
-    assert entries == {"ZyxGBM": False, "zyx-whisper": False, "qx": True}
+    entries = {"awesome-python": script.awesome_python()}
+    # Where another source would stop the build, this list's everyday word is left out.
+    entities, counts = script.build_layer(
+        entries, script.Curated({}, {}), frozenset({"garden"}), {}
+    )
+    assert {e.label: e.match_case for e in entities.values()} == {
+        "ZyxGBM": False,
+        "zyx-whisper": False,
+        "qx": True,
+    }
+    assert counts["awesome-python"]["left out (ambiguous name)"] == 1
+    with pytest.raises(script.Undecided, match="garden"):
+        script.build_layer(
+            {"cncf": entries["awesome-python"]}, script.Curated({}, {}), frozenset({"garden"}), {}
+        )
