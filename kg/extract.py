@@ -55,6 +55,9 @@ FORMER = re.compile(r"(?:前|\b[Ee]x-|\b(?:[Ff]ormer(?:ly)?(?: at)?|[Pp]reviousl
 # The words around an organization that make it the authors' own: "At X, we", "we at X".
 WE_AT = r"(?:(?:^|(?<=[.!?] ))(?:Here )?[Aa]t|\b(?P<we>[Ww]e) at) (?:the )?"
 WE_AT_BEFORE = re.compile(WE_AT + "$")
+# A title's note of the company that gives a sponsored talk: "... (Sponsor: MongoDB)".
+SPONSORED_BY = r"\((?:[Ss]ponsor|[Ss]ponsored by):? "
+SPONSOR_BEFORE = re.compile(SPONSORED_BY + "$")
 WE_AFTER = re.compile(r",? we(?![A-Za-z])")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 PRESENTED_BY = re.compile(r"\s*(?:(?:Presented|Hosted|Led|Given|Taught) by|By|From) ")
@@ -185,7 +188,7 @@ def variants(label: str) -> list[str]:
 
 def extract(nlp: object, gazetteer: Gazetteer, talks: Iterable[Talk]) -> list[Mention]:
     """Every mention of a gazetteer entity in the talks' titles and summaries, sorted."""
-    texts = [(talk, field, text) for talk in talks for field, text in _fields(talk)]
+    texts = [(talk, field, text) for talk in talks for field, text in text_fields(talk)]
     docs = nlp.pipe(text for _, _, text in texts)  # type: ignore[attr-defined]
     mentions = []
     for (talk, field, text), doc in zip(texts, docs, strict=True):
@@ -204,7 +207,7 @@ def extract(nlp: object, gazetteer: Gazetteer, talks: Iterable[Talk]) -> list[Me
                 continue  # "Kevin" in "Kevin Klues" is someone else
             found.append((start, end, entity, label))
         for start, end, entity, label in _longest_per_kind(found):
-            mentions.append(_mention(talk, field, text, start, end, entity, "gazetteer", label))
+            mentions.append(mention_at(talk, field, text, start, end, entity, "gazetteer", label))
     return sorted(_identified(gazetteer, mentions))
 
 
@@ -312,11 +315,11 @@ def find_versions(
     made: dict[str, Found] = {}
     found = []
     for talk in talks:
-        for field, text in _fields(talk):
+        for field, text in text_fields(talk):
             places = starts.get((talk.source, talk.line, field), [])
             for match in GLUED.finditer(text):
                 for kind in PART:
-                    family = known.get((kind, _compact(match.group(1))))
+                    family = known.get((kind, compact(match.group(1))))
                     if family is not None:
                         places.append((match.start(), match.end(), family))
             for match in SIZED.finditer(text):
@@ -324,7 +327,7 @@ def find_versions(
                 # family: "Mixtral 8x22B", "Qwen2.5-72B".
                 name = match.group(1)
                 if any(s <= match.start() < e for s, e, _ in places) or any(
-                    (kind, _compact(name)) in known for kind in KINDS
+                    (kind, compact(name)) in known for kind in KINDS
                 ):
                     continue
                 key = "model/" + slug(name)
@@ -336,11 +339,15 @@ def find_versions(
             for start, end, family in places:
                 chain, end = _chain(text, end, family, known, made)
                 if chain and (start, end, chain[-1].key) not in listed:
-                    found.append(_mention(talk, field, text, start, end, chain[-1], "pattern"))
+                    found.append(mention_at(talk, field, text, start, end, chain[-1], "pattern"))
                 parent = chain[-2] if len(chain) > 1 else family
+                if not chain and SIBLING.match(text, end):
+                    # "DeepSeek-V3/R1": a version the gazetteer lists, then its sibling
+                    above = [gazetteer.entities[key] for key in ancestors(gazetteer, family.key)]
+                    chain, parent = ([family], above[0]) if above else (chain, parent)
                 while chain and (sibling := SIBLING.match(text, end)):
                     entity = _version(parent, sibling.group(1), known, made)
-                    found.append(_mention(talk, field, text, *sibling.span(1), entity, "pattern"))
+                    found.append(mention_at(talk, field, text, *sibling.span(1), entity, "pattern"))
                     end = sibling.end()
     return made, sorted(set(found))
 
@@ -351,7 +358,7 @@ def _version(
     """The version `part` of `parent`: the gazetteer's entity, or one made for it."""
     label = parent.label + ("-" if part[0].isalpha() else " ") + part
     key = parent.key + "-" + slug(part)
-    return known.get((parent.kind, _compact(label))) or made.setdefault(
+    return known.get((parent.kind, compact(label))) or made.setdefault(
         key, Found(key, parent.kind, label, (label,), found_by="pattern", broader=parent.key)
     )
 
@@ -372,7 +379,7 @@ def find_abbreviations(
     found = []
     for talk in talks:
         listed = of_talk.get((talk.source, talk.line), [])
-        fields = dict(_fields(talk))
+        fields = dict(text_fields(talk))
         short: dict[str, str] = {}  # short form -> entity key
         for m in listed:
             text = fields[m.field]
@@ -396,7 +403,7 @@ def find_abbreviations(
                         for m in listed
                     ):
                         found.append(
-                            _mention(talk, field, text, *match.span(), entity, "pattern", form)
+                            mention_at(talk, field, text, *match.span(), entity, "pattern", form)
                         )
     return sorted(found)
 
@@ -425,7 +432,7 @@ def find_products(
     model inside gives way to it (a product inside a product's name); the organization stays
     ("Anthropic API" names Anthropic)."""
     known = labels_by_kind(gazetteer)
-    texts = {(t.source, t.line, field): (t, text) for t in talks for field, text in _fields(t)}
+    texts = {(t.source, t.line, field): (t, text) for t in talks for field, text in text_fields(t)}
     mentions = list(mentions)
     software: dict[tuple[str, int, str, int], set[Mention]] = {}  # by where they begin
     for m in mentions:
@@ -443,10 +450,10 @@ def find_products(
             continue  # no product word, or other software begins here ("Claude Code")
         label = f"{entity.label} {after['part']}"
         key = "software/" + slug(label)
-        product = known.get(("software", _compact(label))) or made.setdefault(
+        product = known.get(("software", compact(label))) or made.setdefault(
             key, Found(key, "software", label, (label,), found_by="pattern")
         )
-        found.append(_mention(talk, m.field, text, m.start, after.end(), product, "pattern"))
+        found.append(mention_at(talk, m.field, text, m.start, after.end(), product, "pattern"))
     return made, sorted(set(found))
 
 
@@ -459,7 +466,7 @@ def labels_by_kind(gazetteer: Gazetteer) -> dict[tuple[str, str], Entity]:
     if _LABELS and _LABELS[0][0] is gazetteer.entities:
         return _LABELS[0][1]
     index = {
-        (entity.kind, _compact(label)): entity
+        (entity.kind, compact(label)): entity
         for entity in gazetteer.entities.values()
         if entity.found_by == "gazetteer"
         for label in entity.labels
@@ -488,7 +495,7 @@ def _chain(
             break
         label += part.group("sep") + part.group("part")
         key += "-" + slug(part.group("part"))
-        entity = known.get((family.kind, _compact(label)))
+        entity = known.get((family.kind, compact(label)))
         if entity is None:
             entity = made.setdefault(
                 key,
@@ -499,11 +506,11 @@ def _chain(
     return chain, position
 
 
-def _compact(text: str) -> str:
+def compact(text: str) -> str:
     return re.sub(r"[\s-]+", "", normalize(text))
 
 
-def _mention(
+def mention_at(
     talk: Talk,
     field: str,
     text: str,
@@ -529,7 +536,7 @@ def _mention(
     )
 
 
-def _fields(talk: Talk) -> Iterator[tuple[str, str]]:
+def text_fields(talk: Talk) -> Iterator[tuple[str, str]]:
     yield "title", talk.title
     if talk.summary:
         yield "summary", talk.summary
@@ -840,6 +847,7 @@ def _presenters(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> dict[
         parent = talk.summary[m.end : m.end + 4].lstrip().startswith("旗下")
         former = FORMER.search(talk.summary, max(0, m.start - 16), m.start) is not None
         ours = m.field == "summary" and speaks_as(talk.summary, m.start, m.end)
+        ours |= m.field == "title" and SPONSOR_BEFORE.search(talk.title, 0, m.start) is not None
         if entity.kind == "organization" and (in_clause or ours) and not (parent or former):
             presenters.setdefault(m.entity, []).append(m)
     # With no one named as the speaker, the organizations in the title present the talk ("How

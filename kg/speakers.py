@@ -14,12 +14,15 @@ from collections.abc import Iterable, Iterator
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
 
+from kg.coordination import find_listed
 from kg.extract import (
     CONFIDENCE,
     PRODUCTS,
+    SPONSORED_BY,
     WE_AT,
     Found,
     Mention,
+    compact,
     find_abbreviations,
     find_products,
     find_versions,
@@ -29,7 +32,7 @@ from kg.extract import (
     sentence_spans,
     speaks_as,
 )
-from kg.ontology import DEFAULT_BASE, KG, KINDS, Entity, Gazetteer, normalize, slug
+from kg.ontology import DEFAULT_BASE, KG, KINDS, Entity, Gazetteer, slug
 from kg.rdf import language
 from kg.table import Talk, by_talk
 
@@ -72,7 +75,7 @@ ORG_WORD = r"[A-Z0-9][A-Za-z0-9_&.’'-]*[A-Za-z0-9_&]|[A-Z]"
 # ... joined by "of" or "for" before another capitalised word: "University of Waterloo",
 # "Allen Institute for AI", "Chinese Academy of Sciences".
 EN_ORG = rf"(?:{ORG_WORD})(?:(?: (?:of|for)(?: the)?)? (?:{ORG_WORD}))*"
-EN_NAMES = rf"{EN_PERSON}(?:(?:, |,? and |,? & ){EN_PERSON})*"
+EN_NAMES = rf"{EN_PERSON}(?:(?:, |,? and |,? & | y ){EN_PERSON})*"
 # Words that make a capitalised phrase an organization or a thing, not a person.
 NOT_A_PERSON = re.compile(
     r"\b(?:Labs?|University|Institute|Inc|Corp|AI|Research|Team|Cloud|Group|Foundation|Summit"
@@ -92,6 +95,12 @@ EN_OPENING = (
     r"|(?:Presented|Hosted|Led|Given|Taught) by |By |With "
     r"|(?:Finally|Here|Next|Today|Moreover|Additionally|Furthermore|In addition|Also|Then|Lastly),? "
     r"|From \w[\w ]*?, "
+    r"|En esta (?:charla|sesión|presentación)(?: de [\w ]+?)?,? "
+)
+# Spanish verbs that say who gives the talk: "A y B exploran", "A te invita", "A presenta".
+ES_VERB = (
+    r"(?:te |les |nos )?(?:explor|present|compart|muestr|explic|invit|analiz|introduc|describ"
+    r"|enseñ)(?:a|an|e|en)\b"
 )
 # "From X, A and B"; X may be a brand in lower case ("From theator, A, B and C"). Tried before
 # OPENING_CUE, which would take the names without X.
@@ -106,6 +115,7 @@ INTRODUCES = re.compile(
     r"|explore|discuss|share|show|showcase|demonstrate|introduce|walk|explain|describe|cover|talk"
     r"|highlight|provide|delve|dive|detail|outline|review|examine|unveil|reveal|teach|navigate|take"
     r"|give|start|go|look)(?:e?s)?)\b"
+    rf"| {ES_VERB}"
 )
 EN_CUES = (
     FROM_CUE,
@@ -232,6 +242,7 @@ EN_VERB = re.compile(
     r"|bring|propose|highlight|lead|run|host|explore|examine|delve|review|address|tackle|showcase"
     r"|start|go"
     r"|unpack|illustrate|summari[sz]e|analy[sz]e|investigate|recount)(?:es|s)?)\b"
+    rf"|\b{ES_VERB}"
 )
 # Words after an organization's name for a part of it.
 UNIT = re.compile(r"(?: (?:Research|Labs?|AI|Team|Group|Engineering|Platform))+")
@@ -246,6 +257,7 @@ EN_BIO = re.compile(
     rf"(?P<org>{EN_ORG})(?=[ ,.;:)]|$)"
 )
 # The organization an abstract speaks as: "At X, we", "At roboMUA we're", "we at X".
+SPONSOR = re.compile(rf"{SPONSORED_BY}(?P<org>{EN_ORG})(?=\))")
 OURS = re.compile(rf"{WE_AT}(?P<org>{EN_ORG}|[a-z]+[A-Z][A-Za-z0-9]*)")
 # "A, X, discusses": the organization between commas, before a verb that says A speaks.
 EN_BETWEEN = re.compile(rf", (?P<org>{EN_ORG}), (?={EN_VERB.pattern})")
@@ -282,8 +294,10 @@ def new_people(
     cued, by_cue = _cued(gazetteer, talks, mentions + abbreviated)
     grown = Gazetteer({**gazetteer.entities, **cued}, gazetteer.tracks, gazetteer.graph)
     people, found = _people(grown, talks, mentions + abbreviated + by_cue)
-    return {**versions, **products, **cued, **people}, sorted(
-        versioned + named + abbreviated + by_cue + found
+    so_far = mentions + versioned + named + abbreviated + by_cue + found
+    listed, beside = find_listed(grown, talks, so_far)
+    return {**versions, **products, **cued, **people, **listed}, sorted(
+        versioned + named + abbreviated + by_cue + found + beside
     )
 
 
@@ -297,6 +311,7 @@ def _cued(
     organization its cue names, never another one in the text."""
     known = labels_by_kind(gazetteer)
     of_talk = by_talk(m for m in mentions if m.field == "summary")
+    of_title = by_talk(m for m in mentions if m.field == "title")
     made: dict[str, Entity] = {}
     found: list[Mention] = []
     for talk in talks:
@@ -348,6 +363,9 @@ def _cued(
         for match in OURS.finditer(talk.summary):  # "At roboMUA we're ...": the authors' own
             if speaks_as(talk.summary, *match.span("org")):
                 _organization(gazetteer, talk, match.span("org"), listed, known, made, found)
+        titled = of_title.get((talk.source, talk.line), [])
+        for match in SPONSOR.finditer(talk.title):  # "(Sponsor: Algorand)": the company giving it
+            _organization(gazetteer, talk, match.span("org"), titled, known, made, found, "title")
     return made, sorted(set(found))
 
 
@@ -474,12 +492,15 @@ def _organization(
     known: dict[tuple[str, str], Entity],
     made: dict[str, Entity],
     found: list[Mention],
+    field: str = "summary",
 ) -> str | None:
-    """The organization a cue names at `span`: the gazetteer's where it matched there (none when
-    the words are another kind of thing, a product), else one of its own."""
+    """The organization a cue names at `span` of the talk's `field`: the gazetteer's where it
+    matched there (none when the words are another kind of thing, a product), else one of its
+    own."""
     start, end = span
-    text = talk.summary[start:end].strip()
-    start = start + talk.summary[start:end].find(text)
+    written = talk.title if field == "title" else talk.summary
+    text = written[start:end].strip()
+    start = start + written[start:end].find(text)
     end = start + len(text)
     overlapping = [m for m in listed if m.start < end and start < m.end]
     orgs = [m for m in overlapping if gazetteer.entities[m.entity].kind == "organization"]
@@ -487,24 +508,24 @@ def _organization(
     # known organization are often the role's ("Uber AI平台工程师").
     whole = [m for m in orgs if (m.start, m.end) == (start, end)]
     # A known organization and a word for a part of it ("Waymo Research", "Acme AI team") is it.
-    whole += [m for m in orgs if m.start == start and UNIT.fullmatch(talk.summary, m.end, end)]
-    chinese = re.search("[\u4e00-\u9fff]", talk.summary[start : end + 8])
+    whole += [m for m in orgs if m.start == start and UNIT.fullmatch(written, m.end, end)]
+    chinese = re.search("[\u4e00-\u9fff]", written[start : end + 8])
     if whole or orgs and (chinese or not re.fullmatch(EN_ORG, text)):
         return max(whole or orgs, key=lambda m: m.end - m.start).entity
     # A product's name ("SkyWalking 社区", "maintainer of vLLM") is not an employer's, but in an
     # English employer's position it is the company named like its product ("CEO of Unsloth",
     # "MongoDB's Ann Lee").
     product = any(gazetteer.entities[m.entity].kind != "organization" for m in overlapping)
-    if product and (chinese or PROJECT_ROLE_EN.search(talk.summary[max(0, start - 40) : start])):
+    if product and (chinese or PROJECT_ROLE_EN.search(written[max(0, start - 40) : start])):
         return None
     if len(text) < 2 or text.casefold() in GENERIC:
         return None
-    entity = known.get(("organization", _compact(text)))
+    entity = known.get(("organization", compact(text)))
     if entity is None and chinese:
         # "vivo AI 研究院": a known organization, then the words of a department.
         words = text.split()
         for n in range(len(words) - 1, 0, -1):
-            entity = known.get(("organization", _compact(" ".join(words[:n]))))
+            entity = known.get(("organization", compact(" ".join(words[:n]))))
             if entity is not None:
                 end = start + len(" ".join(words[:n]))
                 break
@@ -513,7 +534,7 @@ def _organization(
         entity = made.get(key) or gazetteer.entities.get(key)
         if entity is None:
             entity = made[key] = Found(key, "organization", text, (text,), found_by="cue")
-    found.append(_cue_mention(talk, start, end, entity))
+    found.append(_cue_mention(talk, start, end, entity, field))
     return entity.key
 
 
@@ -530,25 +551,23 @@ def _person_key(name: str, affiliation: str | None, event: str) -> str:
     )
 
 
-def _cue_mention(talk: Talk, start: int, end: int, entity: Entity) -> Mention:
-    text = talk.summary[start:end]
+def _cue_mention(
+    talk: Talk, start: int, end: int, entity: Entity, field: str = "summary"
+) -> Mention:
+    written = talk.title if field == "title" else talk.summary
     return Mention(
         talk.source,
         talk.line,
-        "summary",
+        field,
         start,
         end,
         entity.key,
-        text,
+        written[start:end],
         entity.label,
-        sentence_at(talk.summary, start),
+        sentence_at(written, start),
         "cue",
         CONFIDENCE["cue"],
     )
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"[\s-]+", "", normalize(text))
 
 
 def _people(

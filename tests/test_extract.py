@@ -438,7 +438,8 @@ def test_a_product_named_by_a_common_word_needs_more_than_a_sentences_capital(su
         # A sibling the gazetteer lists is that entity.
         ("Qwen2.5/3 both run.", {"model/qwen-2-5", "model/qwen3"}),
         # Not a version after the slash: a word, a date.
-        ("Llama2/Mistral run.", {"model/llama-2"}),
+        # (Mistral, beside a model in a list, is a model of its own, not a version of Llama.)
+        ("Llama2/Mistral run.", {"model/llama-2", "model/mistral"}),
         ("Llama2 on 2025/10 runs.", {"model/llama-2"}),
     ],
 )
@@ -449,6 +450,22 @@ def test_a_version_after_a_slash_is_a_sibling_of_the_one_before(summary, expecte
     talks = parse_table(table("A talk | Ray Summit 2025", summary), "t.md")
     found = find_links(build_nlp(gazetteer), gazetteer, talks)
     assert {i.entity for i in found.links if i.role == "model"} == expected
+
+
+def test_a_sibling_follows_a_version_the_gazetteer_lists_under_its_family():
+    from kg.pipeline import find_links
+
+    listed = """
+    model:deepseek-v3 a kg:Model ; skos:prefLabel "DeepSeek-V3"@en ; skos:broader model:deepseek .
+    model:deepseek-r1 a kg:Model ; skos:prefLabel "DeepSeek-R1"@en ; skos:broader model:deepseek .
+    """
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER + FAMILIES + listed, format="turtle"))
+    talks = parse_table(table("A talk | Ray Summit 2025", "DeepSeek-V3/R1 采用 MoE 架构。"), "t.md")
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    assert {i.entity for i in found.links if i.role == "model"} == {
+        "model/deepseek-v3",
+        "model/deepseek-r1",
+    }
 
 
 def linked(data: str, summary: str) -> list[str]:

@@ -27,11 +27,13 @@ org:kestrel a kg:Organization ; skos:prefLabel "kestrel"@en ; kg:matchCase true 
 """
 
 
-def links_of(summary: str):
+def links_of(summary: str, title: str = "A talk"):
     """The grown gazetteer and the links of one talk with this summary."""
     gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER, format="turtle"))
     talks = parse_table(
-        f"| 分类 | 演讲内容 | 概要 |\n|---|---|---|\n| T | A talk | {summary} |\n", "t.md", "E 2025"
+        f"| 分类 | 演讲内容 | 概要 |\n|---|---|---|\n| T | {title} | {summary} |\n",
+        "t.md",
+        "E 2025",
     )
     mentions = extract(build_nlp(gazetteer), gazetteer, talks)
     gazetteer, found = find_speakers(gazetteer, talks, mentions)
@@ -350,6 +352,20 @@ def test_speakers_and_affiliations(summary, expected):
                 ("Hugo van Dijk", None),
             },
         ),
+        # Spanish: "A y B exploran", "En esta charla A explora", "A te invita".
+        (
+            "Los datos crecen. Ana Souza y Lucía Peña Añez exploran cómo crear embeddings.",
+            {("Ana Souza", None), ("Lucía Peña Añez", None)},
+        ),
+        (
+            "Python trae herramientas. En esta charla Tomas Varga explora el módulo itertools.",
+            {("Tomas Varga", None)},
+        ),
+        (
+            "Probar es clave. En esta charla de 30 minutos, Ines Moreau Ruiz te invita a conocer "
+            "Playwright.",
+            {("Ines Moreau Ruiz", None)},
+        ),
         # A biography's first words tie the person to the employer.
         (
             "Ana Souza is a Staff Engineer at Nubank. She maintains a linter.",
@@ -425,3 +441,22 @@ def test_a_product_inside_a_speakers_name_is_neither_the_product_nor_a_block():
 def test_an_abstract_speaking_as_an_organization_names_its_presenter(summary, expected):
     _, links = links_of(summary)
     assert {item.entity for item in links if item.role == "presenter"} == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Evolving Django (Sponsor: Uber)", {"organization/uber"}),
+        ("Real-World Blockchain (Sponsor: Algorand)", {"organization/algorand"}),
+        ("Blockchain (sponsored by Tidewave Robotics)", {"organization/tidewave-robotics"}),
+        # Only the note in brackets says whose talk it is.
+        ("Sponsor: Algorand", set()),
+    ],
+)
+def test_a_titles_sponsor_note_names_the_presenter(title, expected):
+    gazetteer, links = links_of("Ana Ruiz shows how blockchains settle payments.", title)
+    assert {item.entity for item in links if item.role == "presenter"} == expected
+    assert {item.entity for item in links if item.role == "organization"} == expected
+    assert all(
+        gazetteer.entities[key].found_by == "cue" for key in expected - {"organization/uber"}
+    )

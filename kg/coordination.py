@@ -1,0 +1,110 @@
+"""Names nobody listed, found beside names of one kind in a list.
+
+A list joins names of one kind: "tools like PyArrow, Pandas, or Polars", "Karmada、OCM 和
+Kubefed", "OpenGPT2, BLOOM and Caduceus". Where the names of a list the extractor knows are all
+software, all models or all hardware, the names it does not know are taken as that kind too,
+found by this cue, and linked wherever the talk writes them again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from kg.discover import judged_not_entities
+from kg.extract import Found, Mention, compact, labels_by_kind, mention_at, text_fields
+from kg.ontology import Gazetteer, slug
+from kg.table import Talk
+
+# A name: one to three words; the first capitalised ("Polars", "Cluster API") or a lower-case
+# word with a capital or a dot inside ("vLLM", "gTTS", "torch.compile").
+NAME = (
+    r"(?:[A-Z][A-Za-z0-9_+#-]*|[a-z]+(?:[A-Z]|\.[a-z])[A-Za-z0-9_+#-]*)(?:\.[A-Za-z0-9]+)*"
+    r"(?: [A-Z0-9][A-Za-z0-9_+#-]*){0,2}"
+)
+JOIN = r"(?:,? and |,? or |, | & |/|\s*、\s*|\s*(?:和|与|及)\s*)"
+LIST = re.compile(rf"(?<![A-Za-z0-9.#+_-])({NAME})((?:{JOIN}{NAME})+)(?![A-Za-z0-9])")
+ITEM = re.compile(rf"{JOIN}({NAME})")
+# The kinds a list passes on. Not organizations: a byline lists people and companies alike
+# ("Mengtao Yuan, Meta, discuss"), and "&" joins the words of a company's name ("Alice & Bob").
+KINDS = {
+    "software": "software",
+    "ray-library": "software",
+    "model": "model",
+    "hardware": "hardware",
+}
+# Number formats in lists of software ("TensorRT-LLM and FP8") and kinds of thing.
+NOT_A_NAME = re.compile(r"(?:FP|BF|INT|Float|MX)\d+|(?:API|CPU|GPU|LLM|VM|AI|ML|OS)s?")
+# Capitalised words and nothing else: a person ("Refik Anadol"), a title's words ("Bridging
+# Python and Apache Iceberg") or a sentence's first word ("Currently, PyTorch"), unless a
+# summary writes it inside a sentence ("PyArrow, Pandas, or Polars").
+PLAIN = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)*)*")
+PERSON = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}")
+
+
+def find_listed(
+    gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention]
+) -> tuple[dict[str, Found], list[Mention]]:
+    """The entities the lists of each talk name beside known ones (`mentions`: what was found
+    so far), and their mentions; each talk's findings depend on that talk alone."""
+    by_place: dict[tuple[str, int, str], list[Mention]] = {}
+    for m in mentions:
+        by_place.setdefault((m.source, m.line, m.field), []).append(m)
+    labels = {label for _, label in labels_by_kind(gazetteer)}
+    labels |= {compact(name) for name in judged_not_entities()}
+    made: dict[str, Found] = {}
+    found: list[Mention] = []
+    for talk in talks:
+        named: dict[str, Found] = {}  # the talk's new names, by how they are written
+        for field, text in text_fields(talk):
+            known = by_place.get((talk.source, talk.line, field), [])
+            for start, end, kind in _new_in_lists(text, known):
+                name = text[start:end]
+                key = f"{kind}/{slug(name)}"
+                if key in gazetteer.entities or compact(name) in labels:
+                    continue  # a name the gazetteer knows, not matched here: its rules said no
+                if PLAIN.fullmatch(name) and (field == "title" or _opens_sentence(text, start)):
+                    continue
+                named[name] = made.setdefault(key, Found(key, kind, name, (name,), found_by="cue"))
+        for field, text in text_fields(talk):
+            known = by_place.get((talk.source, talk.line, field), [])
+            for name, entity in named.items():
+                for match in re.finditer(rf"(?<![\w.-]){re.escape(name)}(?![\w])", text):
+                    if not any(m.start < match.end() and match.start() < m.end for m in known):
+                        found.append(mention_at(talk, field, text, *match.span(), entity, "cue"))
+    return made, sorted(set(found))
+
+
+def _new_in_lists(text: str, known: list[Mention]) -> Iterable[tuple[int, int, str]]:
+    """(start, end, kind) of each name in a list of `text` that no mention covers, where the
+    names that mentions cover are all of one kind."""
+    for match in LIST.finditer(text):
+        items = [match.span(1)] + [
+            item.span(1) for item in ITEM.finditer(text, match.end(1), match.end())
+        ]
+        kinds: set[str] = set()  # "" for a kind no list passes on: a person, a track
+        new = []
+        for start, end in items:
+            covering = [m for m in known if m.start < end and start < m.end]
+            if not covering:
+                new.append((start, end))
+            # a technique beside the names says nothing of their kind ("Float8, torch.compile")
+            kinds |= {KINDS.get(kind, "") for kind in _kinds(covering) if kind != "technique"}
+        if len(kinds) != 1 or "" in kinds:
+            continue
+        (kind,) = kinds
+        for start, end in new:
+            name = text[start:end]
+            if NOT_A_NAME.fullmatch(name) or PERSON.fullmatch(name):
+                continue
+            if len(re.findall("[A-Za-z]", name)) >= 2:  # not a bare version: "DeepSeek-V3/R1"
+                yield start, end, kind
+
+
+def _kinds(mentions: list[Mention]) -> set[str]:
+    return {m.entity.split("/", 1)[0] for m in mentions}
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?。！？:："
