@@ -3,7 +3,8 @@
 A list joins names of one kind: "tools like PyArrow, Pandas, or Polars", "Karmada、OCM 和
 Kubefed", "OpenGPT2, BLOOM and Caduceus". Where the names of a list the extractor knows are all
 software, all models or all hardware, the names it does not know are taken as that kind too,
-found by this cue, and linked wherever the talk writes them again.
+found by this cue, and linked wherever the talk writes them again. A name the gazetteer knows
+only beside context words ("Axolotl" of fine-tuning) is that entity in such a list.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 
 from kg.discover import judged_not_entities
 from kg.extract import Found, Mention, compact, labels_by_kind, mention_at, text_fields
-from kg.ontology import Gazetteer, slug
+from kg.ontology import Entity, Gazetteer, slug
 from kg.table import Talk
 
 # A name: one to three words; the first capitalised ("Polars", "Cluster API") or a lower-case
@@ -50,16 +51,23 @@ def find_listed(
     by_place: dict[tuple[str, int, str], list[Mention]] = {}
     for m in mentions:
         by_place.setdefault((m.source, m.line, m.field), []).append(m)
-    labels = {label for _, label in labels_by_kind(gazetteer)}
+    listed = labels_by_kind(gazetteer)
+    labels = {label for _, label in listed}
     labels |= {compact(name) for name in judged_not_entities()}
     made: dict[str, Found] = {}
     found: list[Mention] = []
     for talk in talks:
-        named: dict[str, Found] = {}  # the talk's new names, by how they are written
+        named: dict[str, Entity] = {}  # the talk's names found in lists, by how they are written
         for field, text in text_fields(talk):
             known = by_place.get((talk.source, talk.line, field), [])
             for start, end, kind in _new_in_lists(text, known):
                 name = text[start:end]
+                entity = listed.get((kind, compact(name)))
+                if entity is not None and entity.context and _case_fits(entity, name):
+                    # a name the gazetteer knows with context words ("Axolotl, Unsloth and
+                    # torchtune"): the list stands in for them
+                    named[name] = entity
+                    continue
                 key = f"{kind}/{slug(name)}"
                 if key in gazetteer.entities or compact(name) in labels:
                     continue  # a name the gazetteer knows, not matched here: its rules said no
@@ -99,6 +107,10 @@ def _new_in_lists(text: str, known: list[Mention]) -> Iterable[tuple[int, int, s
                 continue
             if len(re.findall("[A-Za-z]", name)) >= 2:  # not a bare version: "DeepSeek-V3/R1"
                 yield start, end, kind
+
+
+def _case_fits(entity: Entity, name: str) -> bool:
+    return not entity.match_case or name in entity.labels
 
 
 def _kinds(mentions: list[Mention]) -> set[str]:

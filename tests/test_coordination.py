@@ -16,6 +16,7 @@ GAZETTEER = """
 @prefix sw:   <https://example.org/kg/id/software/> .
 sw:pandas a kg:Software ; skos:prefLabel "pandas"@en .
 sw:karmada a kg:Software ; skos:prefLabel "Karmada"@en .
+sw:kong a kg:Software ; skos:prefLabel "Kong"@en ; kg:matchCase true ; kg:contextWord "gateway" .
 sw:iceberg a kg:Software ; skos:prefLabel "Apache Iceberg"@en ; skos:altLabel "Iceberg"@en .
 <https://example.org/kg/id/model/bloom> a kg:Model ; skos:prefLabel "BLOOM"@en .
 <https://example.org/kg/id/organization/ibm> a kg:Organization ; skos:prefLabel "IBM"@en .
@@ -74,7 +75,7 @@ def test_a_name_found_in_a_list_is_linked_where_the_talk_writes_it_again():
 @pytest.mark.parametrize(
     "summary",
     [
-        "It runs on Python, Karmada and Linux.",  # a language and a system: judged not entities
+        "It runs on Python, Karmada and YAML.",  # a language and a format: judged not entities
         "Currently, Karmada is slow.",  # a sentence's first word
         "Talks by IBM and Linsong Chu.",  # organizations are not taken from lists
         "It mixes Karmada and Refik Anadol.",  # a person's name
@@ -84,6 +85,12 @@ def test_a_name_found_in_a_list_is_linked_where_the_talk_writes_it_again():
 )
 def test_words_of_a_list_that_are_no_new_name(summary):
     assert not {item for item in linked("A talk", summary) if item[2] == "cue"}
+
+
+def test_a_list_stands_in_for_the_context_words_of_a_name_the_gazetteer_knows():
+    assert linked("A talk", "It runs Kong beside Karmada.") == set()  # no context word
+    assert linked("A talk", "It runs Kong and Karmada.") == {("software", "Kong", "gazetteer")}
+    assert linked("A talk", "It runs KONG and Karmada.") == set()  # its case rule still holds
 
 
 def test_a_list_of_two_kinds_names_nothing_new():
