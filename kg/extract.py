@@ -457,6 +457,36 @@ def find_products(
     return made, sorted(set(found))
 
 
+# A foundation's project is named with the foundation's name before its own: "Apache Arrow" is
+# that project, not the date library "Arrow".
+FOUNDATION_PROJECT = re.compile(
+    r"(?<![A-Za-z0-9.-])Apache (?!(?:License|Licence|Software|Foundation|Incubator|Members?"
+    r"|Committers?|PMC|Fellows?)\b)[A-Z][A-Za-z0-9]+(?![A-Za-z0-9-]|\.[A-Za-z0-9])"
+)
+
+
+def find_projects(
+    gazetteer: Gazetteer, talks: Iterable[Talk]
+) -> tuple[dict[str, Found], list[Mention]]:
+    """The foundations' projects the gazetteer does not list ("Apache Paimon"), found by the
+    pattern of their names; a name inside such a name gives way to it when linking."""
+    known = labels_by_kind(gazetteer)
+    made: dict[str, Found] = {}
+    found = []
+    for talk in talks:
+        for field, text in text_fields(talk):
+            for match in FOUNDATION_PROJECT.finditer(text):
+                label = match.group()
+                if any((kind, compact(label)) in known for kind in KINDS):
+                    continue  # the gazetteer's: matched by its label
+                key = "software/" + slug(label)
+                project = made.setdefault(
+                    key, Found(key, "software", label, (label,), found_by="pattern")
+                )
+                found.append(mention_at(talk, field, text, *match.span(), project, "pattern"))
+    return made, sorted(found)
+
+
 _LABELS: list[tuple[dict[str, Entity], dict[tuple[str, str], Entity]]] = []
 
 
@@ -637,7 +667,8 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
     mentions_of = by_talk(mentions)
     links: list[Link] = []
     for talk in talks:
-        found = _resolve_homonyms(gazetteer, mentions_of.get((talk.source, talk.line), []))
+        found = _outside_addresses(talk, mentions_of.get((talk.source, talk.line), []))
+        found = _resolve_homonyms(gazetteer, found)
         found = _outermost(gazetteer, _employers(gazetteer, found))
         found = _outside_compounds(gazetteer, talk, found)
         found = _beside_kinds(gazetteer, talk, found)
@@ -652,6 +683,17 @@ def link(gazetteer: Gazetteer, talks: Iterable[Talk], mentions: Iterable[Mention
         for key, items in sorted(presenters.items()):
             links.append(Link(talk.source, talk.line, "presenter", key, tuple(sorted(set(items)))))
     return sorted(links)
+
+
+# A web address: the names in it ("https://www.dropbox.com/s/…") are no mentions.
+ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+")
+
+
+def _outside_addresses(talk: Talk, found: list[Mention]) -> list[Mention]:
+    addresses = {
+        field: [a.span() for a in ADDRESS.finditer(text)] for field, text in text_fields(talk)
+    }
+    return [m for m in found if not any(s <= m.start < e for s, e in addresses[m.field])]
 
 
 def _employers(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:

@@ -25,6 +25,7 @@ from kg.extract import (
     compact,
     find_abbreviations,
     find_products,
+    find_projects,
     find_versions,
     labels_by_kind,
     presenter_clause,
@@ -82,7 +83,8 @@ NOT_A_PERSON = re.compile(
     r"|Conference|Day|This|The|In|From|With|By|Presented|Join|We|Our|PyTorch|Kubernetes|Principal"
     r"|Senior|Developer|Advocate|Engineer|Manager|Director|Head|Chief|Officer|Founder|Scientist"
     r"|Staff|Product|Models?|Learning|Language|Data|Machine|Retrieval|Generation|Agents?|School"
-    r"|College|Department|Center|Centre|Academy|Council|Committee|Society|Association)\b"
+    r"|College|Department|Center|Centre|Academy|Council|Committee|Society|Association|Authorit(?:y|ies)"
+    r"|Agency|Ministry|Office|Inspectorate|Government|Commission|Bureau|Administration)\b"
 )
 EN_ROLE = (
     r"(?:co-?founder|founder|CEO|CTO|CPO|COO|VP|head|director|manager|lead|engineer|scientist"
@@ -282,41 +284,45 @@ def new_people(
     gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
 ) -> tuple[dict[str, Entity], list[Mention]]:
     """The entities found in the text that the gazetteer does not list (by pattern, versions of
-    its models and hardware and the software a product word names after a model or a company;
-    then people by cue; a key found twice keeps its last finding), and their mentions, with
-    those of the short forms a talk spells out. Each talk's findings depend
-    on that talk alone, so chunks of talks can be searched apart (kg.engine) and their entities
-    merged in order."""
+    its models and hardware, the software a product word names after a model or a company, and
+    the foundations' projects; then people and organizations by cue, and names in lists beside
+    known ones; a key found twice keeps its last finding), and their mentions, with those of the
+    short forms a talk spells out. Each talk's findings depend on that talk alone, so chunks of
+    talks can be searched apart (kg.engine) and their entities merged in order."""
     talks = list(talks)
     versions, versioned = find_versions(gazetteer, talks, mentions)
     abbreviated = find_abbreviations(gazetteer, talks, mentions)
     products, named = find_products(gazetteer, versions, talks, mentions + versioned + abbreviated)
-    cued, by_cue = _cued(gazetteer, talks, mentions + abbreviated)
+    projects, projected = find_projects(gazetteer, talks)
+    cued, by_cue = _cued(gazetteer, talks, mentions + abbreviated, projected)
     grown = Gazetteer({**gazetteer.entities, **cued}, gazetteer.tracks, gazetteer.graph)
     people, found = _people(grown, talks, mentions + abbreviated + by_cue)
-    so_far = mentions + versioned + named + abbreviated + by_cue + found
+    so_far = mentions + versioned + named + projected + abbreviated + by_cue + found
     listed, beside = find_listed(grown, talks, so_far)
-    return {**versions, **products, **cued, **people, **listed}, sorted(
-        versioned + named + abbreviated + by_cue + found + beside
+    return {**versions, **products, **projects, **cued, **people, **listed}, sorted(
+        versioned + named + projected + abbreviated + by_cue + found + beside
     )
 
 
 def _cued(
-    gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention]
+    gazetteer: Gazetteer, talks: Iterable[Talk], mentions: list[Mention], patterned: list[Mention]
 ) -> tuple[dict[str, Entity], list[Mention]]:
     """People and organizations named by the cues of the sentences that introduce a talk's
     speakers (the summary's first two; a later one before a verb such as "presents"): "A from
     X", "A, CTO of X", "A, X, discusses", "X's A and B", "A and B of X", "Presented by A (X)",
     "X公司技术专家A介绍", "来自X的A", "A（X 产品经理）". A person's affiliation is the
-    organization its cue names, never another one in the text."""
+    organization its cue names, never another one in the text. `patterned`: names a pattern
+    found, which no cue takes."""
     known = labels_by_kind(gazetteer)
     of_talk = by_talk(m for m in mentions if m.field == "summary")
     of_title = by_talk(m for m in mentions if m.field == "title")
+    of_pattern = by_talk(m for m in patterned if m.field == "summary")
     made: dict[str, Entity] = {}
     found: list[Mention] = []
     for talk in talks:
         listed = of_talk.get((talk.source, talk.line), [])
-        spans: list[tuple[int, int]] = []  # the names found by the cues
+        # the names found by the cues, and those a pattern found ("Apache Arrow" is no person)
+        spans = [(m.start, m.end) for m in of_pattern.get((talk.source, talk.line), [])]
         named: dict[str, Entity] = {}  # and the people they are
         sentences = (
             span for span in sentence_spans(talk.summary) if talk.summary[slice(*span)].strip()

@@ -468,6 +468,31 @@ def test_a_sibling_follows_a_version_the_gazetteer_lists_under_its_family():
     }
 
 
+APACHE = """
+@prefix sw: <https://example.org/kg/id/software/> .
+sw:arrow a kg:Software ; skos:prefLabel "Arrow"@en .
+sw:apache-spark a kg:Software ; skos:prefLabel "Apache Spark"@en .
+<https://example.org/kg/id/organization/dropbox> a kg:Organization ; skos:prefLabel "Dropbox"@en .
+"""
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # A foundation's project is that project, not a namesake inside its name.
+        ("Data moves through Apache Arrow.", ["software/apache-arrow"]),
+        ("We use Apache Paimon tables.", ["software/apache-paimon"]),
+        ("Apache Spark runs it, under the Apache License.", ["software/apache-spark"]),
+        ("Arrow formats dates.", ["software/arrow"]),
+        # A name inside a web address is no mention.
+        ("Slides: https://www.dropbox.com/s/x/talk.pdf and more.", []),
+        ("Dropbox hosts them.", ["organization/dropbox"]),
+    ],
+)
+def test_foundation_projects_and_web_addresses(summary, expected):
+    assert linked(GAZETTEER + APACHE, summary) == expected
+
+
 def linked(data: str, summary: str) -> list[str]:
     """The entities a talk with this summary links (presenters aside), with this gazetteer."""
     from kg.pipeline import find_links
