@@ -4,8 +4,10 @@ on the machine falls on both alike; print the medians and their ratio.
 
     python benchmarks/ab.py --old ../kg-old [--runs 5] -- build --input data/talks.md
 
-Each run is a fresh process with `PYTHONPATH` set to the tree (its code and its `ontology/`), in
-a fresh output directory (the build cache would otherwise answer at once).
+Each run is a fresh process with `PYTHONPATH` set to the tree (its code and its `ontology/`) and
+`python -P`, so that neither this checkout's folder nor an installed kg comes first (the tree
+each run imports is checked before timing), in a fresh output directory (the build cache would
+otherwise answer at once). Both trees read the same input files, this checkout's.
 """
 
 from __future__ import annotations
@@ -22,12 +24,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def imported(tree: Path) -> Path:
+    """The folder of the kg a run under `tree` imports."""
+    code = "import kg, pathlib; print(pathlib.Path(kg.__file__).resolve().parent.parent)"
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    found = subprocess.run(
+        [sys.executable, "-P", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return Path(found.stdout.strip())
+
+
 def run(tree: Path, command: list[str]) -> float:
     with tempfile.TemporaryDirectory() as out:
         env = {**os.environ, "PYTHONPATH": str(tree)}
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "kg", *command, "--output-dir", out],
+            [sys.executable, "-P", "-m", "kg", *command, "--output-dir", out],
             cwd=ROOT,
             env=env,
             check=True,
@@ -43,6 +60,9 @@ def main() -> int:
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- then the kg command")
     args = parser.parse_args()
     command = [c for c in args.command if c != "--"]
+    for tree in (args.old.resolve(), ROOT):
+        if imported(tree) != tree:
+            parser.error(f"a run under {tree} imports the kg of {imported(tree)}")
     times: dict[str, list[float]] = {"old": [], "new": []}
     for _ in range(args.runs):
         times["old"].append(run(args.old.resolve(), command))

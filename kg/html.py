@@ -22,13 +22,16 @@ import re
 import unicodedata
 from dataclasses import asdict
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
 from kg.ontology import KG
 from kg.rdf import evidence
 from kg.stats import RELATIONS, TALK_LINKS, compute, english, local_name, to_networkx
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # How each kind of node looks: (legend label, vis shape, colour). The colours are the Okabe-Ito
 # palette (safe for the common colour-vision deficiencies); talks are neutral grey, and tracks are
@@ -78,10 +81,10 @@ def script_json(value: object) -> str:
     return Markup(re.sub("[<>&\u2028\u2029]", lambda m: SCRIPT_ESCAPES[m.group()], text))
 
 
-def render_html(graph: Graph) -> str:
-    """The page for `graph`: talks, the entities they link to, search, filters, views and
-    analytics."""
-    return render_page(page_data(graph))
+def render_html(graph: Graph, network: nx.DiGraph | None = None) -> str:
+    """The page for `graph` (and its `to_networkx` graph, if made already): talks, the entities
+    they link to, search, filters, views and analytics."""
+    return render_page(page_data(graph, network))
 
 
 def render_page(page: dict[str, Any]) -> str:
@@ -124,10 +127,10 @@ def _bundled(name: str) -> str:
     return text
 
 
-def page_data(graph: Graph) -> dict[str, Any]:
+def page_data(graph: Graph, network: nx.DiGraph | None = None) -> dict[str, Any]:
     """Everything the page shows, as plain data: the vis nodes and edges, and for each node the
     details of the side panel (by node index), the track groups, the legend and the analytics."""
-    network = to_networkx(graph)
+    network = to_networkx(graph) if network is None else network
     ids = {iri: index for index, iri in enumerate(network.nodes)}
     tracks = _tracks(graph)
     track_index = {iri: index for index, (iri, _, _) in enumerate(tracks)}
@@ -185,7 +188,7 @@ def page_data(graph: Graph) -> dict[str, Any]:
         "groups": groups,
         "links": LINK_TITLES,
         "methods": list(METHODS),
-        "stats": asdict(compute(graph)),
+        "stats": asdict(compute(graph, network)),
     }
 
 

@@ -228,11 +228,12 @@ def _recorded(made: Made, made_from: dict[str, object]) -> Made:
 
 def _views(graph: object) -> dict[str, bytes | Writer]:
     from kg.html import render_html
-    from kg.stats import to_graphml
+    from kg.stats import to_graphml, to_networkx
 
+    network = to_networkx(graph)  # type: ignore[arg-type]
     return {
-        "graph.html": render_html(graph).encode("utf-8"),  # type: ignore[arg-type]
-        "graph.graphml": to_graphml(graph),  # type: ignore[arg-type]
+        "graph.html": render_html(graph, network).encode("utf-8"),  # type: ignore[arg-type]
+        "graph.graphml": to_graphml(graph, network),  # type: ignore[arg-type]
     }
 
 

@@ -99,14 +99,14 @@ def to_networkx(graph: Graph) -> nx.DiGraph:
     return result
 
 
-def to_graphml(graph: Graph) -> bytes:
+def to_graphml(graph: Graph, network: nx.DiGraph | None = None) -> bytes:
     """The networkx graph of `graph` as GraphML, the same bytes for the same graph. Every node
     name and value is checked by kg.terms first: XML 1.0 has no escape for what it refuses."""
     import networkx as nx
 
     from kg import terms
 
-    network = to_networkx(graph)
+    network = to_networkx(graph) if network is None else network
     for node, data in network.nodes(data=True):
         for value in (node, *data.values()):
             terms.text(str(value), "graph.graphml", f"the node <{node}>")
@@ -115,9 +115,9 @@ def to_graphml(graph: Graph) -> bytes:
     return buffer.getvalue()
 
 
-def compute(graph: Graph) -> Stats:
-    """The analytics of the export `graph`."""
-    network = to_networkx(graph)
+def compute(graph: Graph, network: nx.DiGraph | None = None) -> Stats:
+    """The analytics of the export `graph` (`network`: its `to_networkx` graph, if made)."""
+    network = to_networkx(graph) if network is None else network
     kinds = {node: data["kind"] for node, data in network.nodes(data=True)}
     labels = {node: data["label"] for node, data in network.nodes(data=True)}
     talks = sorted(node for node, kind in kinds.items() if kind == "talk")

@@ -187,6 +187,7 @@ def _is_separator(line: str, source: str, number: int) -> bool:
 def _talks(rows: list[tuple[int, list[str]]], source: str, default_event: str | None) -> list[Talk]:
     parsed = []
     track = ""
+    shared = _shared_events(cells[1] for _, cells in rows if len(cells) == 3)
     for number, cells in rows:
         if len(cells) != 3:
             hint = (
@@ -202,7 +203,7 @@ def _talks(rows: list[tuple[int, list[str]]], source: str, default_event: str | 
             )
         if not cells[1]:
             raise TableParseError(source, number, "the title cell is empty; give the talk a title")
-        title, event = split_event(cells[1])
+        title, event = split_event(cells[1], shared)
         parsed.append((number, track, title, event, cells[2]))
     events = Counter(event for *_, event, _ in parsed if event)
     fallback = default_event or (events.most_common(1)[0][0] if events else None)
@@ -235,23 +236,40 @@ def _talks(rows: list[tuple[int, list[str]]], source: str, default_event: str | 
     return talks
 
 
-def split_event(title: str) -> tuple[str, str | None]:
-    """Split `Title | Ray Summit 2025` into the title and the event, when the last part is one."""
+def split_event(title: str, shared: frozenset[str] = frozenset()) -> tuple[str, str | None]:
+    """Split `Title | Ray Summit 2025` into the title and the event, when the last part is one
+    (or one of the `shared` dated names the table's titles end with)."""
     head, bar, last = title.rpartition("|")
-    if bar and head.strip() and is_event(last.strip()):
+    if bar and head.strip() and (is_event(last.strip()) or last.strip() in shared):
         return head.strip(), last.strip()
     return title, None
 
 
 def is_event(text: str) -> bool:
     """An event name is a few words, one of them an event word, and a year: `PyTorch Conference 2025`."""
+    match = _dated(text)
+    return match is not None and any(
+        EVENT_WORD.search(word) for word in match.group("name").split()
+    )
+
+
+def _dated(text: str) -> re.Match[str] | None:
+    """A few words and a year: `PyData Berlin 2023`."""
     words = text.split()
     if len(words) > 7 or len(text) > 200:  # also keeps the regex below linear on huge cells
-        return False
-    match = YEAR_EVENT.fullmatch(" ".join(words))
-    if not match:
-        return False
-    return any(EVENT_WORD.search(word) for word in match.group("name").split())
+        return None
+    return YEAR_EVENT.fullmatch(" ".join(words))
+
+
+def _shared_events(titles: Iterable[str]) -> frozenset[str]:
+    """The dated names that end two or more titles of a table: its events, even without an event
+    word (`| PyData Berlin 2023`, `| SciPy 2024`); a name that ends one title may be its own."""
+    ends = Counter(
+        last.strip()
+        for head, bar, last in (title.rpartition("|") for title in titles)
+        if bar and head.strip() and _dated(last.strip())
+    )
+    return frozenset(name for name, count in ends.items() if count >= 2)
 
 
 def summary_parts(summary: str) -> tuple[tuple[str, str], ...]:

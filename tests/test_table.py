@@ -336,6 +336,19 @@ def test_event_is_the_last_part_when_it_names_one(cell: str, title: str | None, 
     assert (talks[0].title, talks[0].event) == (expected, event)
 
 
+def test_a_dated_name_that_ends_several_titles_is_their_event() -> None:
+    """ "PyData Berlin 2023" has no event word; ending two titles, it is the table's event. Ending
+    one, it may be the title's own words, and the table needs --event."""
+    rows = "| T | A \\| PyData Berlin 2023 | s |\n| | B \\| PyData Berlin 2023 | s |\n"
+    talks = parse_table(HEADER + rows, "t.md")
+    assert [(t.title, t.event) for t in talks] == [
+        ("A", "PyData Berlin 2023"),
+        ("B", "PyData Berlin 2023"),
+    ]
+    with pytest.raises(TableParseError, match="no event in the title"):
+        parse_table(HEADER + "| T | A \\| PyData Berlin 2023 | s |\n", "t.md")
+
+
 def test_empty_track_inherits_the_one_above() -> None:
     rows = "| Ray Data | A \\| Ray Summit 2025 | s |\n|  | B \\| Ray Summit 2025 | s |\n"
     assert [talk.track for talk in parse_table(HEADER + rows, "t.md")] == ["Ray Data"] * 2
