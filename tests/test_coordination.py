@@ -58,6 +58,8 @@ def linked(title: str, summary: str) -> set[tuple[str, str, str]]:
             "We trained OpenGPT2, BLOOM and Caduceus on it.",
             {("model", "OpenGPT2", "cue"), ("model", "Caduceus", "cue")},
         ),
+        # A technique beside the names says nothing of their kind.
+        ("It compares FSDP, Karmada and Zeta.", {("software", "Zeta", "cue")}),
     ],
 )
 def test_unknown_names_in_a_list_take_the_kind_of_the_known_ones(summary, expected):
