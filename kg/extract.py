@@ -341,10 +341,13 @@ def find_versions(
                 if chain and (start, end, chain[-1].key) not in listed:
                     found.append(mention_at(talk, field, text, start, end, chain[-1], "pattern"))
                 parent = chain[-2] if len(chain) > 1 else family
-                if not chain and SIBLING.match(text, end):
+                if (
+                    not chain
+                    and SIBLING.match(text, end)
+                    and (above := ancestors(gazetteer, family.key))
+                ):
                     # "DeepSeek-V3/R1": a version the gazetteer lists, then its sibling
-                    above = [gazetteer.entities[key] for key in ancestors(gazetteer, family.key)]
-                    chain, parent = ([family], above[0]) if above else (chain, parent)
+                    chain, parent = [family], gazetteer.entities[above[0]]
                 while chain and (sibling := SIBLING.match(text, end)):
                     entity = _version(parent, sibling.group(1), known, made)
                     found.append(mention_at(talk, field, text, *sibling.span(1), entity, "pattern"))
@@ -572,6 +575,11 @@ def text_fields(talk: Talk) -> Iterator[tuple[str, str]]:
         yield "summary", talk.summary
 
 
+def field_text(talk: Talk, field: str) -> str:
+    """The text of the talk's "title" or "summary"."""
+    return talk.title if field == "title" else talk.summary
+
+
 def _label_matched(entity: Entity, text: str) -> str | None:
     """The label that produced a match; None where the entity wants its case and the text has another."""
     compact = re.sub(r"[\s-]+", "", _norm(text))
@@ -691,9 +699,13 @@ ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+")
 
 def _outside_addresses(talk: Talk, found: list[Mention]) -> list[Mention]:
     addresses = {
-        field: [a.span() for a in ADDRESS.finditer(text)] for field, text in text_fields(talk)
+        field: [a.span() for a in ADDRESS.finditer(text)]
+        for field, text in text_fields(talk)
+        if "://" in text or "www." in text  # most texts have none: no regex scan
     }
-    return [m for m in found if not any(s <= m.start < e for s, e in addresses[m.field])]
+    if not addresses:
+        return found
+    return [m for m in found if not any(s <= m.start < e for s, e in addresses.get(m.field, []))]
 
 
 def _employers(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
@@ -772,7 +784,7 @@ def _beside_kinds(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -> lis
     dropped = set()
     for kind in hardware:
         for part in hardware:
-            text = talk.title if part.field == "title" else talk.summary
+            text = field_text(talk, part.field)
             first, second = sorted((kind, part), key=lambda m: m.start)
             if (
                 part.field == kind.field
@@ -825,7 +837,7 @@ def _outside_compounds(gazetteer: Gazetteer, talk: Talk, found: list[Mention]) -
     kept = []
     for m in found:
         if gazetteer.entities[m.entity].kind in ("software", "model"):
-            text = talk.title if m.field == "title" else talk.summary
+            text = field_text(talk, m.field)
             before = NEIGHBOUR_BEFORE.search(text, max(0, m.start - 40), m.start)
             after = NEIGHBOUR_AFTER.match(text, m.end)
             if (before and is_name(before.group(1), m.field, before.start())) or (

@@ -16,20 +16,20 @@ from rdflib.graph import ReadOnlyGraphAggregate
 
 from kg.coordination import find_listed
 from kg.extract import (
-    CONFIDENCE,
     PRODUCTS,
     SPONSORED_BY,
     WE_AT,
     Found,
     Mention,
     compact,
+    field_text,
     find_abbreviations,
     find_products,
     find_projects,
     find_versions,
     labels_by_kind,
+    mention_at,
     presenter_clause,
-    sentence_at,
     sentence_spans,
     speaks_as,
 )
@@ -298,7 +298,8 @@ def new_people(
     grown = Gazetteer({**gazetteer.entities, **cued}, gazetteer.tracks, gazetteer.graph)
     people, found = _people(grown, talks, mentions + abbreviated + by_cue)
     so_far = mentions + versioned + named + projected + abbreviated + by_cue + found
-    listed, beside = find_listed(grown, talks, so_far)
+    # the gazetteer's own labels and keys: `grown` would make its label index again (a new dict)
+    listed, beside = find_listed(gazetteer, talks, so_far)
     return {**versions, **products, **projects, **cued, **people, **listed}, sorted(
         versioned + named + projected + abbreviated + by_cue + found + beside
     )
@@ -345,7 +346,9 @@ def _cued(
                 text = talk.summary[name[0] : name[1]]
                 if text in named:  # named again ("… A will demonstrate"): the same person
                     spans.append(name)
-                    found.append(_cue_mention(talk, name[0], name[1], named[text]))
+                    found.append(
+                        mention_at(talk, "summary", talk.summary, *name, named[text], "cue")
+                    )
                     continue
                 affiliation = None
                 if org is not None:
@@ -365,7 +368,7 @@ def _cued(
                     )
                     made[key] = person
                 named[text] = person
-                found.append(_cue_mention(talk, name[0], name[1], person))
+                found.append(mention_at(talk, "summary", talk.summary, *name, person, "cue"))
         for match in OURS.finditer(talk.summary):  # "At roboMUA we're ...": the authors' own
             if speaks_as(talk.summary, *match.span("org")):
                 _organization(gazetteer, talk, match.span("org"), listed, known, made, found)
@@ -504,7 +507,7 @@ def _organization(
     matched there (none when the words are another kind of thing, a product), else one of its
     own."""
     start, end = span
-    written = talk.title if field == "title" else talk.summary
+    written = field_text(talk, field)
     text = written[start:end].strip()
     start = start + written[start:end].find(text)
     end = start + len(text)
@@ -540,7 +543,7 @@ def _organization(
         entity = made.get(key) or gazetteer.entities.get(key)
         if entity is None:
             entity = made[key] = Found(key, "organization", text, (text,), found_by="cue")
-    found.append(_cue_mention(talk, start, end, entity, field))
+    found.append(mention_at(talk, field, written, start, end, entity, "cue"))
     return entity.key
 
 
@@ -554,25 +557,6 @@ def _person_key(name: str, affiliation: str | None, event: str) -> str:
         key
         if re.search(r"\s", name) or len(name) > 1 and not name.isascii()
         else key + "-" + slug(event)
-    )
-
-
-def _cue_mention(
-    talk: Talk, start: int, end: int, entity: Entity, field: str = "summary"
-) -> Mention:
-    written = talk.title if field == "title" else talk.summary
-    return Mention(
-        talk.source,
-        talk.line,
-        field,
-        start,
-        end,
-        entity.key,
-        written[start:end],
-        entity.label,
-        sentence_at(written, start),
-        "cue",
-        CONFIDENCE["cue"],
     )
 
 
@@ -613,25 +597,12 @@ def _people(
                     + slug(name)
                     + (f"-{affiliation.split('/')[1]}" if affiliation else "")
                 )
-                if key not in gazetteer.entities or gazetteer.entities[key].found_by != "gazetteer":
-                    people[key] = Found(
+                person = gazetteer.entities.get(key)
+                if person is None or person.found_by != "gazetteer":
+                    person = people[key] = Found(
                         key, "person", name, (name,), affiliation=affiliation, found_by="cue"
                     )
-                found.append(
-                    Mention(
-                        talk.source,
-                        talk.line,
-                        "summary",
-                        start,
-                        end,
-                        key,
-                        name,
-                        name,
-                        sentence_at(talk.summary, start),
-                        "cue",
-                        CONFIDENCE["cue"],
-                    )
-                )
+                found.append(mention_at(talk, "summary", talk.summary, start, end, person, "cue"))
     return people, sorted(found)
 
 
