@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kg.discover import judged_not_entities
+from kg.discover import STOPWORDS, judged_not_entities
 from kg.extract import Found, Mention, compact, labels_by_kind, mention_at, text_fields
-from kg.ontology import Entity, Gazetteer, slug
+from kg.ontology import KINDS, Entity, Gazetteer, normalize, slug
 from kg.table import Talk
 
 # A name: one to three words; the first capitalised ("Polars", "Cluster API") or a lower-case
@@ -26,16 +26,14 @@ NAME = (
 JOIN = r"(?:,? and |,? or |, | & |/|\s*、\s*|\s*(?:和|与|及)\s*)"
 LIST = re.compile(rf"(?<![A-Za-z0-9.#+_-])({NAME})((?:{JOIN}{NAME})+)(?![A-Za-z0-9])")
 ITEM = re.compile(rf"{JOIN}({NAME})")
-# The kinds a list passes on. Not organizations: a byline lists people and companies alike
-# ("Mengtao Yuan, Meta, discuss"), and "&" joins the words of a company's name ("Alice & Bob").
-KINDS = {
-    "software": "software",
-    "ray-library": "software",
-    "model": "model",
-    "hardware": "hardware",
-}
-# Number formats in lists of software ("TensorRT-LLM and FP8") and kinds of thing.
-NOT_A_NAME = re.compile(r"(?:FP|BF|INT|Float|MX)\d+|(?:API|CPU|GPU|LLM|VM|AI|ML|OS)s?")
+# The kinds a list passes on, by the kind of its known names. Not organizations: a byline lists
+# people and companies alike ("Mengtao Yuan, Meta, discuss"), and "&" joins the words of a
+# company's name ("Alice & Bob").
+PASSED_ON = {"software": "software", "ray-library": "software", "model": "model"}
+PASSED_ON["hardware"] = "hardware"
+# Number formats in lists of software ("TensorRT-LLM and FP8"); kinds of thing ("APIs") are the
+# candidates' STOPWORDS.
+NUMBER_FORMAT = re.compile(r"(?:FP|BF|INT|Float|MX)\d+")
 # Capitalised words and nothing else: a person ("Refik Anadol"), a title's words ("Bridging
 # Python and Apache Iceberg") or a sentence's first word ("Currently, PyTorch"), unless a
 # summary writes it inside a sentence ("PyArrow, Pandas, or Polars").
@@ -52,8 +50,7 @@ def find_listed(
     for m in mentions:
         by_place.setdefault((m.source, m.line, m.field), []).append(m)
     listed = labels_by_kind(gazetteer)
-    labels = {label for _, label in listed}
-    labels |= {compact(name) for name in judged_not_entities()}
+    judged = {compact(name) for name in judged_not_entities()}
     made: dict[str, Found] = {}
     found: list[Mention] = []
     for talk in talks:
@@ -69,7 +66,12 @@ def find_listed(
                     named[name] = entity
                     continue
                 key = f"{kind}/{slug(name)}"
-                if key in gazetteer.entities or compact(name) in labels:
+                form = compact(name)
+                if (
+                    key in gazetteer.entities
+                    or form in judged
+                    or any((other, form) in listed for other in KINDS)
+                ):
                     continue  # a name the gazetteer knows, not matched here: its rules said no
                 if PLAIN.fullmatch(name) and (field == "title" or _opens_sentence(text, start)):
                     continue
@@ -97,13 +99,15 @@ def _new_in_lists(text: str, known: list[Mention]) -> Iterable[tuple[int, int, s
             if not covering:
                 new.append((start, end))
             # a technique beside the names says nothing of their kind ("Float8, torch.compile")
-            kinds |= {KINDS.get(kind, "") for kind in _kinds(covering) if kind != "technique"}
+            kinds |= {PASSED_ON.get(kind, "") for kind in _kinds(covering) if kind != "technique"}
         if len(kinds) != 1 or "" in kinds:
             continue
         (kind,) = kinds
         for start, end in new:
             name = text[start:end]
-            if NOT_A_NAME.fullmatch(name) or PERSON.fullmatch(name):
+            if NUMBER_FORMAT.fullmatch(name) or normalize(name) in STOPWORDS:
+                continue
+            if PERSON.fullmatch(name):
                 continue
             if len(re.findall("[A-Za-z]", name)) >= 2:  # not a bare version: "DeepSeek-V3/R1"
                 yield start, end, kind
@@ -118,5 +122,9 @@ def _kinds(mentions: list[Mention]) -> set[str]:
 
 
 def _opens_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    return not before or before[-1] in ".!?。！？:："
+    before = text[max(0, start - 16) : start].rstrip()  # not the whole text before: huge cells
+    return (
+        before[-1:] in (".", "!", "?", "。", "！", "？", ":", "：")
+        if before
+        else not text[:start].strip()
+    )

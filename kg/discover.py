@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from kg.extract import Mention, sentence_at
 from kg.ontology import Gazetteer, normalize, ontology_dir
@@ -56,6 +57,10 @@ STOPWORDS = {
     "gpu",
     "gpus",
     "cpu",
+    "cpus",
+    "vm",
+    "vms",
+    "os",
     "api",
     "apis",
     "ray",
@@ -120,10 +125,13 @@ def candidates(
     )
 
 
-def judged_not_entities() -> set[str]:
+@cache
+def judged_not_entities() -> frozenset[str]:
     """Names already judged not to be entities (ontology/not-entities.tsv: name, reason)."""
     text = (ontology_dir() / "not-entities.tsv").read_text(encoding="utf-8")
-    return {normalize(line.split("\t")[0]) for line in text.splitlines()[1:] if line.strip()}
+    return frozenset(
+        normalize(line.split("\t")[0]) for line in text.splitlines()[1:] if line.strip()
+    )
 
 
 def _names(talk: Talk) -> Iterable[tuple[str, str, str, int, int]]:
