@@ -59,6 +59,15 @@ WE_AT_BEFORE = re.compile(WE_AT + "$")
 SPONSORED_BY = r"\((?:[Ss]ponsor|[Ss]ponsored by):? "
 SPONSOR_BEFORE = re.compile(SPONSORED_BY + "$")
 WE_AFTER = re.compile(r",? we(?![A-Za-z])")
+# The authors' own organization named after the words for it: "my own gaming company, X".
+OWN_BEFORE = r"\b(?:[Mm]y|[Oo]ur) (?:own )?(?:[a-z-]+ )?(?:company|startup|employer|firm),? "
+OWN_BEFORE_END = re.compile(OWN_BEFORE + "$")
+# A part of an organization the authors belong to, in a sentence that says "we" or "our":
+# "our journey towards becoming a platform team within X's Logistics department".
+PART_BEFORE = r"\b(?:within|at|in) (?:the )?"
+PART_BEFORE_END = re.compile(PART_BEFORE + "$")
+PART_AFTER = re.compile(r"['’]s (?:[A-Z][\w-]* ){0,3}(?:department|team|division|unit)\b")
+FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|I|[Mm]y)\b")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 PRESENTED_BY = re.compile(r"\s*(?:(?:Presented|Hosted|Led|Given|Taught) by|By|From) ")
 PRESENTER_VERB = re.compile(
@@ -880,10 +889,17 @@ def _resolve_homonyms(gazetteer: Gazetteer, found: list[Mention]) -> list[Mentio
 
 def speaks_as(text: str, start: int, end: int) -> bool:
     """Whether the abstract speaks as the organization at text[start:end]: "At X, we ...",
-    "Here at X we ...", "we at X"; not an event ("At KubeCon, we showed", "At NeurIPS 2024")."""
-    before = WE_AT_BEFORE.search(text, max(0, start - 12), start)
+    "Here at X we ...", "we at X", "my own company, X", "our team within X's Logistics
+    department"; not an event ("At KubeCon, we showed", "At NeurIPS 2024")."""
     name = text[start:end]
-    if before is None or EVENT_WORD.search(name.split()[-1]) or YEAR.search(name):
+    if EVENT_WORD.search(name.split()[-1]) or YEAR.search(name):
+        return False
+    if OWN_BEFORE_END.search(text, max(0, start - 40), start):
+        return True
+    if PART_AFTER.match(text, end) and PART_BEFORE_END.search(text, max(0, start - 12), start):
+        return FIRST_PERSON.search(sentence_at(text, start)) is not None
+    before = WE_AT_BEFORE.search(text, max(0, start - 12), start)
+    if before is None:
         return False
     return bool(before["we"]) or WE_AFTER.match(text, end) is not None
 

@@ -16,8 +16,12 @@ from rdflib.graph import ReadOnlyGraphAggregate
 
 from kg.coordination import find_listed
 from kg.extract import (
+    OWN_BEFORE,
+    PART_AFTER,
+    PART_BEFORE,
     PRODUCTS,
     SPONSORED_BY,
+    WE_AFTER,
     WE_AT,
     Found,
     Mention,
@@ -33,7 +37,7 @@ from kg.extract import (
     sentence_spans,
     speaks_as,
 )
-from kg.ontology import DEFAULT_BASE, KG, KINDS, Entity, Gazetteer, slug
+from kg.ontology import DEFAULT_BASE, KG, KINDS, Entity, Gazetteer, common_words, slug
 from kg.rdf import language
 from kg.table import Talk, by_talk
 
@@ -140,9 +144,11 @@ EN_CUES = (
     ),
 )
 # What ties a name to the organization after it: "A of X", "A from X", "A (X)",
-# "A, CTO of X", "A, senior engineer at X", "A and B of X", "A, scientist at the X Lab".
+# "A, CTO of X", "A, senior engineer at X", "A and B of X", "A, scientist at the X Lab",
+# "A, who leads the strategy for AI at X".
 EN_AFTER = re.compile(
-    rf"(?:,? (?:of|from|at) |,? \(|(?:,| and) (?:(?:and|{EN_ROLE}|[A-Za-z-]+) ){{0,5}}(?:of|at) )"
+    rf"(?:,? (?:of|from|at) |,? \(|(?:,| and) (?:(?:and|{EN_ROLE}|[A-Za-z-]+) ){{0,5}}(?:of|at) "
+    r"|, who (?:[A-Za-z-]+ ){1,10}?at )"
     rf"(?:the )?(?P<org>{EN_ORG})(?=[ ,.;:)]|$)"
 )
 # A Chinese organization's name: a few characters (no function words) ending in an
@@ -258,9 +264,14 @@ EN_BIO = re.compile(
     rf" is (?:an?|the) (?:[A-Za-z-]+ ){{0,4}}?(?i:{EN_ROLE})s? (?:at|of|with) (?:the )?"
     rf"(?P<org>{EN_ORG})(?=[ ,.;:)]|$)"
 )
-# The organization an abstract speaks as: "At X, we", "At roboMUA we're", "we at X".
 SPONSOR = re.compile(rf"{SPONSORED_BY}(?P<org>{EN_ORG})(?=\))")
-OURS = re.compile(rf"{WE_AT}(?P<org>{EN_ORG}|[a-z]+[A-Z][A-Za-z0-9]*)")
+# The organization an abstract speaks as: "At X, we", "At roboMUA we're", "At scieneers, we",
+# "we at X", "my own gaming company, X", "our team within X's Logistics department".
+OURS = (
+    re.compile(rf"{WE_AT}(?P<org>{EN_ORG}|[a-z]+[A-Z]\w*|[a-z][a-z0-9]+(?={WE_AFTER.pattern}))"),
+    re.compile(rf"{OWN_BEFORE}(?P<org>{EN_ORG})"),
+    re.compile(rf"{PART_BEFORE}(?P<org>{EN_ORG})(?={PART_AFTER.pattern})"),
+)
 # "A, X, discusses": the organization between commas, before a verb that says A speaks.
 EN_BETWEEN = re.compile(rf", (?P<org>{EN_ORG}), (?={EN_VERB.pattern})")
 # More names after a cue's organization: "A (X) and B (Y)", "X's A, with B and C".
@@ -369,9 +380,13 @@ def _cued(
                     made[key] = person
                 named[text] = person
                 found.append(mention_at(talk, "summary", talk.summary, *name, person, "cue"))
-        for match in OURS.finditer(talk.summary):  # "At roboMUA we're ...": the authors' own
-            if speaks_as(talk.summary, *match.span("org")):
-                _organization(gazetteer, talk, match.span("org"), listed, known, made, found)
+        for pattern in OURS:  # "At roboMUA we're ...", "my company, X": the authors' own
+            for match in pattern.finditer(talk.summary):
+                word = match.group("org")
+                if word.islower() and word in common_words():
+                    continue  # "At first, we ..."
+                if speaks_as(talk.summary, *match.span("org")):
+                    _organization(gazetteer, talk, match.span("org"), listed, known, made, found)
         titled = of_title.get((talk.source, talk.line), [])
         for match in SPONSOR.finditer(talk.title):  # "(Sponsor: Algorand)": the company giving it
             _organization(gazetteer, talk, match.span("org"), titled, known, made, found, "title")

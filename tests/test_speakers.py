@@ -219,6 +219,12 @@ def speakers(summary: str) -> set[tuple[str, str | None]]:
             {("Ann Lee", "organization/orbit-agi-lab")},
         ),
         ("Ann Lee of the year shows it.", {("Ann Lee", None)}),
+        # A relative clause between the name and its verb: the employer at its end.
+        (
+            "Models grow. Ann Lee, who leads the strategy for cloud platforms at Orbit Research,"
+            " will discuss them.",
+            {("Ann Lee", "organization/orbit-research")},
+        ),
         # A company named like its product, in an employer's position; not a project's role.
         ("Ann Lee, CEO of QuarkDB, runs this workshop.", {("Ann Lee", "organization/quarkdb")}),
         ("Ann Lee, maintainer of QuarkDB, runs this workshop.", {("Ann Lee", None)}),
@@ -430,9 +436,21 @@ def test_a_product_inside_a_speakers_name_is_neither_the_product_nor_a_block():
         ("Models grow. At ByteDance, we train them at scale.", {"organization/bytedance"}),
         ("Here at Tidewave Robotics we build robots.", {"organization/tidewave-robotics"}),
         ("Models grow, and we at Tidewave train them.", {"organization/tidewave"}),
+        ("Models grow. At orbitlabs, we train them.", {"organization/orbitlabs"}),
+        (
+            "I build games at my own gaming company, Tidewave Studios.",
+            {"organization/tidewave-studios"},
+        ),
+        (
+            "We grew a platform team within Tidewave's Logistics department.",
+            {"organization/tidewave"},
+        ),
         # Not the authors': no "we", or a place inside a sentence.
         ("At ByteDance, models grow.", set()),
         ("They met at Tidewave, we hear.", set()),
+        ("Models grow. At first, we trained them.", set()),
+        ("A team within Tidewave's Logistics department grew it.", set()),
+        ("We praise the company Tidewave Studios.", set()),
         # An event is where the authors were, not who they are.
         ("Models grow. At KubeCon, we showed it.", set()),
         ("Models grow. At NeurIPS 2024, we presented it.", set()),
