@@ -29,8 +29,12 @@ ITEM = re.compile(rf"{JOIN}({NAME})")
 # The kinds a list passes on, by the kind of its known names. Not organizations: a byline lists
 # people and companies alike ("Mengtao Yuan, Meta, discuss"), and "&" joins the words of a
 # company's name ("Alice & Bob").
-PASSED_ON = {"software": "software", "ray-library": "software", "model": "model"}
-PASSED_ON["hardware"] = "hardware"
+PASSED_ON = {
+    "software": "software",
+    "ray-library": "software",
+    "model": "model",
+    "hardware": "hardware",
+}
 # Number formats in lists of software ("TensorRT-LLM and FP8"); kinds of thing ("APIs") are the
 # candidates' STOPWORDS.
 NUMBER_FORMAT = re.compile(r"(?:FP|BF|INT|Float|MX)\d+")
