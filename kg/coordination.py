@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from kg.discover import STOPWORDS, judged_not_entities
 from kg.extract import Found, Mention, compact, labels_by_kind, mention_at, text_fields
-from kg.ontology import KINDS, Entity, Gazetteer, normalize, slug
+from kg.ontology import KINDS, Entity, Gazetteer, common_words, normalize, slug
 from kg.table import Talk
 
 # A name: one to three words; the first capitalised ("Polars", "Cluster API") or a lower-case
@@ -26,6 +26,12 @@ NAME = (
 JOIN = r"(?:,? and |,? or |, | & |/|\s*、\s*|\s*(?:和|与|及)\s*)"
 LIST = re.compile(rf"(?<![A-Za-z0-9.#+_-])({NAME})((?:{JOIN}{NAME})+)(?![A-Za-z0-9])")
 ITEM = re.compile(rf"{JOIN}({NAME})")
+# A word for a kind of software before names: "three production projects: Janus, Graip, and
+# Ersa", "tools like Langflow and Flowise", "operators such as Soperator".
+KIND_WORD = re.compile(
+    r"\b(?:projects?|tools?|frameworks?|librar(?:y|ies)|operators?|engines?|schedulers?)"
+    rf"(?: (?:like|such as|including|called|named)|:) (?=({NAME})((?:{JOIN}{NAME})*))"
+)
 # The kinds a list passes on, by the kind of its known names. Not organizations: a byline lists
 # people and companies alike ("Mengtao Yuan, Meta, discuss"), and "&" joins the words of a
 # company's name ("Alice & Bob").
@@ -43,6 +49,8 @@ NUMBER_FORMAT = re.compile(r"(?:FP|BF|INT|Float|MX)\d+")
 # summary writes it inside a sentence ("PyArrow, Pandas, or Polars").
 PLAIN = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)*)*")
 PERSON = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}")
+# A practice, not a program: "GitOps", "FinOps", "MLOps".
+PRACTICE = re.compile(r"[A-Z][A-Za-z]*Ops")
 
 
 def find_listed(
@@ -61,7 +69,7 @@ def find_listed(
         named: dict[str, Entity] = {}  # the talk's names found in lists, by how they are written
         for field, text in text_fields(talk):
             known = by_place.get((talk.source, talk.line, field), [])
-            for start, end, kind in _new_in_lists(text, known):
+            for start, end, kind in [*_new_in_lists(text, known), *_after_kind_word(text, known)]:
                 name = text[start:end]
                 entity = listed.get((kind, compact(name)))
                 if entity is not None and entity.context and _case_fits(entity, name):
@@ -77,8 +85,10 @@ def find_listed(
                     or any((other, form) in listed for other in KINDS)
                 ):
                     continue  # a name the gazetteer knows, not matched here: its rules said no
-                if PLAIN.fullmatch(name) and (field == "title" or _opens_sentence(text, start)):
-                    continue
+                if (field == "title" or _opens_sentence(text, start)) and (
+                    PLAIN.fullmatch(name) or _begins_with_a_word(name)
+                ):
+                    continue  # capitalised anyway: "Fusing FinOps, Forecasting, and Kubernetes"
                 named[name] = made.setdefault(key, Found(key, kind, name, (name,), found_by="cue"))
         for field, text in text_fields(talk):
             known = by_place.get((talk.source, talk.line, field), [])
@@ -111,10 +121,34 @@ def _new_in_lists(text: str, known: list[Mention]) -> Iterable[tuple[int, int, s
             name = text[start:end]
             if NUMBER_FORMAT.fullmatch(name) or normalize(name) in STOPWORDS:
                 continue
-            if PERSON.fullmatch(name):
+            if PERSON.fullmatch(name) or PRACTICE.fullmatch(name):
                 continue
             if len(re.findall("[A-Za-z]", name)) >= 2:  # not a bare version: "DeepSeek-V3/R1"
                 yield start, end, kind
+
+
+def _begins_with_a_word(name: str) -> bool:
+    """A name of several words whose first is a common English word ("Fusing FinOps")."""
+    first, _, rest = name.partition(" ")
+    return bool(rest) and PLAIN.fullmatch(first) is not None and first.casefold() in common_words()
+
+
+def _after_kind_word(text: str, known: list[Mention]) -> Iterable[tuple[int, int, str]]:
+    """(start, end, "software") of each name no mention covers after a word for a kind of
+    software ("projects: Janus, Graip, and Ersa")."""
+    for match in KIND_WORD.finditer(text):
+        items = [match.span(1)] + [
+            item.span(1) for item in ITEM.finditer(text, match.end(1), match.end(2))
+        ]
+        for start, end in items:
+            name = text[start:end]
+            if any(m.start < end and start < m.end for m in known):
+                continue
+            if PERSON.fullmatch(name) or PRACTICE.fullmatch(name):
+                continue
+            if normalize(name) in STOPWORDS or name.casefold() in common_words():
+                continue
+            yield start, end, "software"
 
 
 def _case_fits(entity: Entity, name: str) -> bool:

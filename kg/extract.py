@@ -212,6 +212,8 @@ def extract(nlp: object, gazetteer: Gazetteer, talks: Iterable[Talk]) -> list[Me
                 continue
             if _capital_only(entity, label, text, start):
                 continue  # "Command line ...": a sentence's first word is capitalised anyway
+            if _in_lower_case(entity, label, text, start, end):
+                continue  # "to scale AI workloads" is no mention of Scale AI
             if entity.kind == "person" and " " not in label and SURNAME.match(text, end):
                 continue  # "Kevin" in "Kevin Klues" is someone else
             found.append((start, end, entity, label))
@@ -235,6 +237,18 @@ def _capital_only(entity: Entity, label: str, text: str, start: int) -> bool:
     if start <= 20 and (not before or PART_MARKER.fullmatch(before)):
         return True
     return bool(before) and before[-1] in ".!?:;。！？：；"
+
+
+def _in_lower_case(entity: Entity, label: str, text: str, start: int, end: int) -> bool:
+    """Whether a name of ordinary words in capitals ("Scale AI", "Red Hat") is written as words
+    in lower case, where it is those words ("to scale AI workloads"; a package's
+    "sentence-transformers" is the name). Techniques and Ray's libraries are ordinary words."""
+    if not (label[:1].isupper() and text[start : start + 1].islower()) or " " not in label:
+        return False
+    if entity.kind in ("technique", "ray-library") or " " not in text[start:end]:
+        return False
+    words = common_words()
+    return all(w.casefold() in words for w in label.split())
 
 
 def _in_context(entity: Entity, label: str, sentence: str) -> bool:
@@ -743,7 +757,8 @@ def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
     version, not also "Llama". So does a product inside a longer product's name ("Claude" in
     "Claude Code") or a person's ("Falcon" in "William Falcon"), a technique inside a person's
     name ("Moe" in "Yngve Mardal Moe"), and a product glued into a technique's word ("CUDA图"),
-    unless that word makes a verb of the product ("Docker化"). A product that is a word of its own
+    unless that word makes a verb of the product ("Docker化"), and a product inside an
+    organization's name ("Linux" in "Linux Foundation"). A product that is a word of its own
     in a technique's name stays: "CPU offloading" names the CPU, "CUDA graphs" CUDA. An
     organization inside a name stays: "Google Cloud" names Google."""
 
@@ -754,7 +769,10 @@ def _outermost(gazetteer: Gazetteer, found: list[Mention]) -> list[Mention]:
     spans: dict[tuple[str, str], list[Mention]] = {}
     for m in found:
         spans.setdefault((m.field, group(m)), []).append(m)
-    wider = {"product": ("product", "person", "technique"), "technique": ("technique", "person")}
+    wider = {
+        "product": ("product", "person", "technique", "organization"),
+        "technique": ("technique", "person"),
+    }
 
     def inside(m: Mention, other: Mention) -> bool:
         if not (other.start <= m.start and m.end <= other.end and len(other.text) > len(m.text)):

@@ -88,7 +88,8 @@ NOT_A_PERSON = re.compile(
     r"|Senior|Developer|Advocate|Engineer|Manager|Director|Head|Chief|Officer|Founder|Scientist"
     r"|Staff|Product|Models?|Learning|Language|Data|Machine|Retrieval|Generation|Agents?|School"
     r"|College|Department|Center|Centre|Academy|Council|Committee|Society|Association|Authorit(?:y|ies)"
-    r"|Agency|Ministry|Office|Inspectorate|Government|Commission|Bureau|Administration)\b"
+    r"|Agency|Ministry|Office|Inspectorate|Government|Commission|Bureau|Administration"
+    r"|At|As|For|On|If|When|While|After|Before|Today)\b"
 )
 EN_ROLE = (
     r"(?:co-?founder|founder|CEO|CTO|CPO|COO|VP|head|director|manager|lead|engineer|scientist"
@@ -123,16 +124,17 @@ INTRODUCES = re.compile(
     r"|give|start|go|look)(?:e?s)?)\b"
     rf"| {ES_VERB}"
 )
+# "X engineers A and B", "NVIDIA solutions architects A and B".
+ROLE_CUE = re.compile(
+    rf"^(?:In this \w+, )?(?P<org_before>{EN_ORG}) (?:[a-z][\w-]* ){{0,3}}[a-z][a-z-]+ "
+    rf"(?P<names>{EN_NAMES})"
+)
 EN_CUES = (
     FROM_CUE,
     OPENING_CUE,
     # "X's A and B": the organization before, a name list after.
     re.compile(rf"(?P<org_before>{EN_ORG})['’]s (?P<names>{EN_NAMES})"),
-    # "X engineers A and B", "NVIDIA solutions architects A and B".
-    re.compile(
-        rf"^(?:In this \w+, )?(?P<org_before>{EN_ORG}) (?:[a-z][\w-]* ){{0,3}}[a-z][a-z-]+ "
-        rf"(?P<names>{EN_NAMES})"
-    ),
+    ROLE_CUE,
     # Last, after the cues that also name an organization: "Along the way, A explores ...", "In
     # the first part of the talk A starts by ...": names anywhere in the sentence right before
     # such a verb; not after a determiner ("This Deep Dive provides") or where an organization
@@ -272,6 +274,19 @@ OURS = (
     re.compile(rf"{OWN_BEFORE}(?P<org>{EN_ORG})"),
     re.compile(rf"{PART_BEFORE}(?P<org>{EN_ORG})(?={PART_AFTER.pattern})"),
 )
+# A schedule's title ends in its speakers: "Title - A, X & B, Y", "Title - A & B, X; C, Y"
+# (KubeCon's form). The people after the last dash, each list of names followed by its
+# organization; a legal form ("Glennium, LLC", "Prewave GmbH") is not part of the name.
+TITLE_TAIL = re.compile(r" [-–—] (?=(?:(?! [-–—] ).)+$)")
+TITLE_ITEM = re.compile(r"[^,;&|]+")
+TITLE_PERSON = re.compile(rf"{EN_PERSON}(?: [A-Z])?|{UPPER_WORD} [A-Z]")
+LEGAL_FORM = re.compile(
+    r"(?:,? (?:LLC|L\.L\.C\.|Inc\.?|Ltd\.?|Co\.,? Ltd\.?|GmbH|AG|S\.?A\.?|B\.?V\.?|Corp\.?|PLC"
+    r"|plc|SAS|SRL|Oy|AB|AS|ApS|Pty Ltd|LLP))+$"
+)
+NO_EMPLOYER = {"independent", "freelance", "freelancer", "self-employed", "student", "retired"}
+# The part of a series, not an organization: "Serving - Lessons Learned, Part 2".
+SERIES = re.compile(r"(?:Part|Vol\.?|Volume|Episode|Chapter|Day|Round|Season|Week) \w+")
 # "A, X, discusses": the organization between commas, before a verb that says A speaks.
 EN_BETWEEN = re.compile(rf", (?P<org>{EN_ORG}), (?={EN_VERB.pattern})")
 # More names after a cue's organization: "A (X) and B (Y)", "X's A, with B and C".
@@ -335,7 +350,26 @@ def _cued(
         listed = of_talk.get((talk.source, talk.line), [])
         # the names found by the cues, and those a pattern found ("Apache Arrow" is no person)
         spans = [(m.start, m.end) for m in of_pattern.get((talk.source, talk.line), [])]
+        titled = of_title.get((talk.source, talk.line), [])
         named: dict[str, Entity] = {}  # and the people they are
+        for name, org in title_speakers(talk.title, known):
+            taken = _taken(titled, name)
+            affiliation = None
+            if org is not None:
+                affiliation = _organization(
+                    gazetteer, talk, org, titled, known, made, found, "title"
+                )
+            if any(gazetteer.entities[m.entity].affiliation == affiliation for m in taken):
+                continue  # the person the gazetteer knows, at the organization it knows
+            text = talk.title[slice(*name)]
+            key = _person_key(text, affiliation, talk.event)
+            person = made.get(key) or gazetteer.entities.get(key)
+            if person is None:
+                person = made[key] = Found(
+                    key, "person", text, (text,), affiliation=affiliation, found_by="cue"
+                )
+            named[text] = person
+            found.append(mention_at(talk, "title", talk.title, *name, person, "cue"))
         sentences = (
             span for span in sentence_spans(talk.summary) if talk.summary[slice(*span)].strip()
         )
@@ -387,10 +421,53 @@ def _cued(
                     continue  # "At first, we ..."
                 if speaks_as(talk.summary, *match.span("org")):
                     _organization(gazetteer, talk, match.span("org"), listed, known, made, found)
-        titled = of_title.get((talk.source, talk.line), [])
         for match in SPONSOR.finditer(talk.title):  # "(Sponsor: Algorand)": the company giving it
             _organization(gazetteer, talk, match.span("org"), titled, known, made, found, "title")
     return made, sorted(set(found))
+
+
+def title_speakers(
+    title: str, known: dict[tuple[str, str], Entity]
+) -> list[tuple[tuple[int, int], tuple[int, int] | None]]:
+    """(name span, organization span or None) for each speaker a title names after its last
+    dash, "Title - A, X & B, Y": items that are names wait for the next item that is not one,
+    their organization (the last item of the title or of a ";" group always is). Nothing unless
+    the first item is a name and some organization follows it."""
+    tail = list(TITLE_TAIL.finditer(title))
+    if not tail:
+        return []
+    start = tail[-1].end()
+    legal = LEGAL_FORM.search(title, start)
+    items = list(TITLE_ITEM.finditer(title, start, legal.start() if legal else len(title)))
+    speakers: list[tuple[tuple[int, int], tuple[int, int] | None]] = []
+    waiting: list[tuple[int, int]] = []
+    for index, item in enumerate(items):
+        text = item.group().strip()
+        begin = item.start() + item.group().find(text)
+        span = (begin, begin + len(text))
+        last = index == len(items) - 1 or ";" in title[item.end() : items[index + 1].start()]
+        person = (
+            TITLE_PERSON.fullmatch(text)
+            and not NOT_A_PERSON.search(text)
+            and ("organization", compact(text)) not in known
+        )
+        if person and not (last and waiting):
+            waiting.append(span)
+            continue
+        if LEGAL_FORM.fullmatch(" " + text):
+            continue  # the legal form of the organization before: "Glennium, LLC"
+        if SERIES.fullmatch(text):
+            return []
+        if not waiting:
+            if not speakers:
+                return []  # "Serving - Lessons Learned" has no organization after a name
+            continue  # "Chronosphere | A Palo Alto Networks Company"
+        employer = None if text.casefold() in NO_EMPLOYER else span
+        speakers += [(name, employer) for name in waiting]
+        waiting = []
+    if waiting and not speakers:
+        return []
+    return speakers + [(name, None) for name in waiting]
 
 
 def _taken(listed: list[Mention], name: tuple[int, int]) -> list[Mention]:
@@ -429,6 +506,10 @@ def _cues(
             if "org_before" in match.groupdict() and match.group("org_before"):
                 if match.group("org_before").casefold() in GENERIC:
                     continue  # "They introduce Compiled Autograd": no organization, no names
+                word, (org_start, org_end) = match.group("org_before"), match.span("org_before")
+                known = any(m.start < org_end + offset and org_start + offset < m.end for m in orgs)
+                if pattern is ROLE_CUE and not known and word.casefold() in common_words():
+                    continue  # "Existing gateways like Gateway Inference Extension"
                 org = match.span("org_before")
             after = _org_after(sentence, end)
             bio = EN_BIO.match(sentence, end) if pattern is OPENING_CUE else None

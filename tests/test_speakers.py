@@ -478,3 +478,58 @@ def test_a_titles_sponsor_note_names_the_presenter(title, expected):
     assert all(
         gazetteer.entities[key].found_by == "cue" for key in expected - {"organization/uber"}
     )
+
+
+def title_people(title: str) -> set[tuple[str, str | None]]:
+    gazetteer, links = links_of("The talk shows how it is done.", title)
+    return {
+        (gazetteer.entities[item.entity].label, gazetteer.entities[item.entity].affiliation)
+        for item in links
+        if item.role == "person"
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Scaling Agents - Ana Ruiz, Tidewave & Li Wei, Google",
+            {("Ana Ruiz", "organization/tidewave"), ("Li Wei", "organization/google")},
+        ),
+        # An organization after a list of names is the employer of each.
+        (
+            "Scaling Agents - Ana Ruiz, Li Wei & Tom Berg, Uber",
+            {
+                ("Ana Ruiz", "organization/uber"),
+                ("Li Wei", "organization/uber"),
+                ("Tom Berg", "organization/uber"),
+            },
+        ),
+        # ";" between speakers, a university, a legal form, someone with no employer.
+        (
+            "Panel: Agents - Ana Ruiz, University of Oslo; Li Wei, Glennium, LLC; Tom Berg,"
+            " Independent",
+            {
+                ("Ana Ruiz", "organization/university-of-oslo"),
+                ("Li Wei", "organization/glennium"),
+                ("Tom Berg", None),
+            },
+        ),
+        # A known person at the organization the gazetteer gives is that person.
+        ("Serving at Scale - Wei Zhang, ByteDance", {("Wei Zhang", "organization/bytedance")}),
+        # Not speakers: a subtitle after a dash, a name with no organization after it.
+        ("Serving - Lessons Learned, Part 2", set()),
+        ("Ray - A Distributed Framework", set()),
+        ("Scaling Agents - Ana Ruiz", set()),
+    ],
+)
+def test_a_schedules_title_names_its_speakers_and_their_organizations(title, expected):
+    assert title_people(title) == expected
+
+
+def test_title_speakers_present_the_talk_and_are_not_merged_with_a_namesake():
+    gazetteer, links = links_of("The talk shows it.", "Serving - Wei Zhang, Uber & Li Wei, Uber")
+    people = {item.entity for item in links if item.role == "person"}
+    assert people == {"person/wei-zhang-uber", "person/li-wei-uber"}
+    assert {item.entity for item in links if item.role == "presenter"} == {"organization/uber"}
+    assert all(item.evidence[0].field == "title" for item in links)
