@@ -9,7 +9,7 @@ sentence ties it to: the one after "from"/"of", else the nearest one before it (
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
@@ -278,8 +278,23 @@ OURS = (
 # (KubeCon's form). The people after the last dash, each list of names followed by its
 # organization; a legal form ("Glennium, LLC", "Prewave GmbH") is not part of the name.
 TITLE_TAIL = re.compile(r" [-–—] (?=(?:(?! [-–—] ).)+$)")
-TITLE_ITEM = re.compile(r"[^,;&|]+")
-TITLE_PERSON = re.compile(rf"{EN_PERSON}(?: [A-Z])?|{UPPER_WORD} [A-Z]")
+# A summary's line that lists the speakers: "Speakers: A, X; B, Y", "演讲嘉宾：张伟（谷歌）".
+SPEAKER_LABEL = re.compile(
+    r"(?:Speakers?|Presenters?|Presented by|Speaker\(s\)|演讲嘉宾|分享嘉宾|嘉宾|讲师|分享人|演讲人"
+    r"|主讲人|讲者|演讲者|主讲)\s*[:：]\s*"
+)
+LIST_END = re.compile(r"[.!?](?=\s|$)|[。！？\n]")
+LIST_SEPARATOR = re.compile(r"\s*(?:[,;&|，；、]|\band\b)\s*")
+PERSON_ITEM = re.compile(rf"{EN_PERSON}(?: [A-Z])?|{UPPER_WORD} [A-Z]|{HAN_NAME}")
+# "A (X)", "张伟（谷歌资深工程师）".
+NAME_AND_ORG = re.compile(rf"(?P<name>{EN_PERSON}|{HAN_NAME})\s*[(（](?P<org>[^()（）]+)[)）]")
+# A role alone ("Staff Engineer", "Head of AI"), or one before its organization ("at X").
+ROLE_ITEM = re.compile(rf"(?i:(?:{EN_ROLE}s?|of|and|the|ai|ml|data|cloud|platform)(?: |-|$))+")
+EMPLOYER_AT = re.compile(r".*?\b(?:at|@) (?P<org>\S.*)$")
+ZH_ROLE_TAIL = re.compile(
+    rf"(?:{ROLE_START}[\u4e00-\u9fffA-Za-z ]{{0,6}}?)?"
+    r"(?:工程师|专家|经理|总监|架构师|负责人|创始人|研究员|科学家|布道师|顾问|主管|总裁|CTO|CEO|VP)$"
+)
 LEGAL_FORM = re.compile(
     r"(?:,? (?:LLC|L\.L\.C\.|Inc\.?|Ltd\.?|Co\.,? Ltd\.?|GmbH|AG|S\.?A\.?|B\.?V\.?|Corp\.?|PLC"
     r"|plc|SAS|SRL|Oy|AB|AS|ApS|Pty Ltd|LLP))+$"
@@ -337,7 +352,8 @@ def _cued(
     """People and organizations named by the cues of the sentences that introduce a talk's
     speakers (the summary's first two; a later one before a verb such as "presents"): "A from
     X", "A, CTO of X", "A, X, discusses", "X's A and B", "A and B of X", "Presented by A (X)",
-    "X公司技术专家A介绍", "来自X的A", "A（X 产品经理）". A person's affiliation is the
+    "X公司技术专家A介绍", "来自X的A", "A（X 产品经理）"; a line that lists them ("Speakers: A,
+    X; B, Y", "演讲嘉宾：A（X）"); a title's "Title - A, X & B, Y". A person's affiliation is the
     organization its cue names, never another one in the text. `patterned`: names a pattern
     found, which no cue takes."""
     known = labels_by_kind(gazetteer)
@@ -429,45 +445,97 @@ def _cued(
 def title_speakers(
     title: str, known: dict[tuple[str, str], Entity]
 ) -> list[tuple[tuple[int, int], tuple[int, int] | None]]:
-    """(name span, organization span or None) for each speaker a title names after its last
-    dash, "Title - A, X & B, Y": items that are names wait for the next item that is not one,
-    their organization (the last item of the title or of a ";" group always is). Nothing unless
-    the first item is a name and some organization follows it."""
+    """The speakers a title names after its last dash, "Title - A, X & B, Y" (`speaker_list`)."""
     tail = list(TITLE_TAIL.finditer(title))
     if not tail:
         return []
-    start = tail[-1].end()
-    legal = LEGAL_FORM.search(title, start)
-    items = list(TITLE_ITEM.finditer(title, start, legal.start() if legal else len(title)))
+
+    def known_org(start: int, end: int) -> bool:
+        return ("organization", compact(title[start:end])) in known
+
+    return speaker_list(title, tail[-1].end(), len(title), known_org)
+
+
+def speaker_list(
+    text: str,
+    start: int,
+    end: int,
+    known_org: Callable[[int, int], bool],
+    labelled: bool = False,
+) -> list[tuple[tuple[int, int], tuple[int, int] | None]]:
+    """(name span, organization span or None) for each speaker of a list such as "A, X & B, Y",
+    "A & B, X; C, Y", "A (X), B (Y)", "张伟（谷歌）、李娜，百度资深工程师": names wait for the next
+    item that is not one, their organization (the last item of the list or of a ";" group always
+    is); a role is no organization ("A, Staff Engineer at X" names X). Nothing unless the first
+    item is a name and some organization follows it, or the list is `labelled` ("Speakers: A
+    and B"). `known_org`: whether the gazetteer knows the words at a span as an organization
+    ("Red Hat" is no person)."""
+    legal = LEGAL_FORM.search(text[:end], start)
+    stop = legal.start() if legal else end
+    items = [(a, b) for a, b in _items(text, start, stop) if a < b]
     speakers: list[tuple[tuple[int, int], tuple[int, int] | None]] = []
     waiting: list[tuple[int, int]] = []
-    for index, item in enumerate(items):
-        text = item.group().strip()
-        begin = item.start() + item.group().find(text)
-        span = (begin, begin + len(text))
-        last = index == len(items) - 1 or ";" in title[item.end() : items[index + 1].start()]
-        person = (
-            TITLE_PERSON.fullmatch(text)
-            and not NOT_A_PERSON.search(text)
-            and ("organization", compact(text)) not in known
+    for index, (first, last) in enumerate(items):
+        words = text[first:last]
+        # the last item of the list or of a ";" group, after a comma: "A & B, X"
+        after = index == 0 or re.search("[,，]", text[items[index - 1][1] : first])
+        final = after and (
+            index == len(items) - 1 or re.search("[;；]", text[last : items[index + 1][0]])
         )
-        if person and not (last and waiting):
-            waiting.append(span)
+        if bracketed := NAME_AND_ORG.fullmatch(words):
+            org = _employer(text, first + bracketed.start("org"), first + bracketed.end("org"))
+            name = (first + bracketed.start("name"), first + bracketed.end("name"))
+            speakers += [(n, org) for n in waiting] + [(name, org)]
+            waiting = []
             continue
-        if LEGAL_FORM.fullmatch(" " + text):
-            continue  # the legal form of the organization before: "Glennium, LLC"
-        if SERIES.fullmatch(text):
+        person = PERSON_ITEM.fullmatch(words) and not NOT_A_PERSON.search(words)
+        if person and not known_org(first, last) and not (final and waiting):
+            waiting.append((first, last))
+            continue
+        if LEGAL_FORM.fullmatch(" " + words) or ROLE_ITEM.fullmatch(words):
+            continue  # the legal form of the organization before ("Glennium, LLC"), a role
+        if SERIES.fullmatch(words):
             return []
         if not waiting:
             if not speakers:
                 return []  # "Serving - Lessons Learned" has no organization after a name
             continue  # "Chronosphere | A Palo Alto Networks Company"
-        employer = None if text.casefold() in NO_EMPLOYER else span
-        speakers += [(name, employer) for name in waiting]
+        org = _employer(text, first, last)
+        speakers += [(name, org) for name in waiting]
         waiting = []
-    if waiting and not speakers:
+    if waiting and not speakers and not labelled:
         return []
     return speakers + [(name, None) for name in waiting]
+
+
+def _items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The items of a list, as spans without the spaces around them."""
+    position = start
+    for separator in LIST_SEPARATOR.finditer(text, start, end):
+        item = text[position : separator.start()]
+        if item.count("(") + item.count("（") > item.count(")") + item.count("）"):
+            continue  # inside brackets: "A (Senior Engineer, X)"
+        yield position, separator.start()
+        position = separator.end()
+    yield position, len(text[:end].rstrip(" .。"))
+
+
+def _employer(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The organization in an item of a speaker list: the item, or the words after "at" ("Staff
+    Engineer at X"), or those before a Chinese role ("谷歌资深工程师"), or the part that is no role
+    ("Senior Engineer, X"); None for "Independent"."""
+    parts = [(a, b) for a, b in _items(text, start, end) if not ROLE_ITEM.fullmatch(text[a:b])]
+    if not parts:
+        return None
+    start, end = parts[0]
+    words = text[start:end]
+    if words.casefold() in NO_EMPLOYER:
+        return None
+    if at := EMPLOYER_AT.match(words):
+        return start + at.start("org"), end
+    if (role := ZH_ROLE_TAIL.search(words)) and role.start() >= 2:
+        return start, start + len(words[: role.start()].rstrip())
+    return start, end
 
 
 def _taken(listed: list[Mention], name: tuple[int, int]) -> list[Mention]:
@@ -496,6 +564,17 @@ def _cues(
     sentence = text[first:last]
     offset = first + len(sentence) - len(sentence.lstrip())
     sentence = sentence.strip()
+    if label := SPEAKER_LABEL.match(sentence):
+
+        def known_org(start: int, end: int) -> bool:
+            return any(m.start <= start and end <= m.end for m in orgs)
+
+        # the list's own end: a sentence ends at ";" too
+        start = offset + label.end()
+        stop = LIST_END.search(text, start)
+        stop_at = stop.start() if stop else len(text)
+        yield from speaker_list(text, start, stop_at, known_org, labelled=True)
+        return
     if re.search("[\u4e00-\u9fff]", sentence):
         yield from _zh_cues(sentence, offset, orgs)
         return

@@ -533,3 +533,41 @@ def test_title_speakers_present_the_talk_and_are_not_merged_with_a_namesake():
     assert people == {"person/wei-zhang-uber", "person/li-wei-uber"}
     assert {item.entity for item in links if item.role == "presenter"} == {"organization/uber"}
     assert all(item.evidence[0].field == "title" for item in links)
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "Speakers: Ana Ruiz, Google; Li Wei, Uber. The talk covers serving.",
+            {("Ana Ruiz", "organization/google"), ("Li Wei", "organization/uber")},
+        ),
+        # A role is no organization, inside brackets or as an item of its own.
+        (
+            "Speakers: Ana Ruiz (Senior Engineer, Google), Li Wei. The talk covers serving.",
+            {("Ana Ruiz", "organization/google"), ("Li Wei", None)},
+        ),
+        (
+            "Speaker: Ana Ruiz, Staff Engineer at Uber. The talk covers serving.",
+            {("Ana Ruiz", "organization/uber")},
+        ),
+        # Names joined by "and" are two people, not a person and a company.
+        (
+            "Presented by: Ana Ruiz and Li Wei. It covers serving.",
+            {("Ana Ruiz", None), ("Li Wei", None)},
+        ),
+        (
+            "演讲嘉宾：张伟（谷歌资深工程师）、李娜（字节跳动）。本次分享介绍推理服务。",
+            {("张伟", "organization/google"), ("李娜", "organization/bytedance")},
+        ),
+        ("讲师：张伟，Tidewave 高级工程师，拥有十年经验。", {("张伟", "organization/tidewave")}),
+        ("嘉宾：张伟。本次分享介绍推理服务。", {("张伟", None)}),
+    ],
+)
+def test_a_line_that_lists_the_speakers_names_them_and_their_organizations(summary, expected):
+    assert speakers(summary) == expected
+
+
+def test_a_titles_speakers_may_give_their_organization_in_brackets():
+    expected = {("Ana Ruiz", "organization/google"), ("Li Wei", "organization/tidewave")}
+    assert title_people("Serving - Ana Ruiz (Google) & Li Wei (Tidewave)") == expected
