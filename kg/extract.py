@@ -491,25 +491,53 @@ FOUNDATION_PROJECT = re.compile(
 )
 
 
+# An organization named by the word for its kind: "Python Software Foundation", "Traefik Labs",
+# "Nanjing University", "Open Container Initiative", "University of Oslo". Its words are
+# capitalised and none is a word that begins a title's or a sentence's phrase ("Join The ...").
+NOT_IN_A_NAME = (
+    r"(?:The|A|An|And|Or|With|For|At|In|On|Of|To|From|By|How|Why|What|When|Where|Our|Your|My"
+    r"|This|That|Its|Their|Into|Over|Beyond|Inside|Across|Meet|Join|Building|Inside|Scaling)\b"
+)
+ORG_KIND = (
+    r"(?:Foundation|Institute|University|Labs|Laboratory|Laboratories|Initiative|Federation"
+    r"|Commission|Consortium|Alliance|Association|Society)"
+)
+NAMED_ORG = re.compile(
+    rf"(?<![A-Za-z0-9.-])(?:(?:(?!{NOT_IN_A_NAME})[A-Z][A-Za-z0-9&-]*(?:\.[a-z]+)? ){{1,4}}{ORG_KIND}"
+    rf"|(?:University|Institute) of (?:the )?[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![A-Za-z0-9])"
+    r"(?! [Mm]odels?\b)"  # "Humanoid Foundation Models" are models
+)
+
+
 def find_projects(
     gazetteer: Gazetteer, talks: Iterable[Talk]
 ) -> tuple[dict[str, Found], list[Mention]]:
-    """The foundations' projects the gazetteer does not list ("Apache Paimon"), found by the
-    pattern of their names; a name inside such a name gives way to it when linking."""
+    """The foundations' projects the gazetteer does not list ("Apache Paimon") and the
+    organizations named by the word for their kind ("Python Software Foundation"), found by the
+    pattern of their names; a name inside such a name gives way to it when linking. In a title,
+    whose words are all capitalised, an organization's other words must not all be common ones
+    ("Building a Machine Learning Foundation")."""
     known = labels_by_kind(gazetteer)
     made: dict[str, Found] = {}
     found = []
     for talk in talks:
         for field, text in text_fields(talk):
-            for match in FOUNDATION_PROJECT.finditer(text):
+            named = [("software", m) for m in FOUNDATION_PROJECT.finditer(text)]
+            named += [("organization", m) for m in NAMED_ORG.finditer(text)]
+            for kind, match in named:
                 label = match.group()
-                if any((kind, compact(label)) in known for kind in KINDS):
+                if any((other, compact(label)) in known for other in KINDS):
                     continue  # the gazetteer's: matched by its label
-                key = "software/" + slug(label)
-                project = made.setdefault(
-                    key, Found(key, "software", label, (label,), found_by="pattern")
-                )
-                found.append(mention_at(talk, field, text, *match.span(), project, "pattern"))
+                words = label.split()[:-1]
+                if (
+                    kind == "organization"
+                    and field == "title"
+                    and all(w.casefold() in common_words() for w in words)
+                ):
+                    continue
+                key = f"{kind}/{slug(label)}"
+                entity = made.setdefault(key, Found(key, kind, label, (label,), found_by="pattern"))
+                found.append(mention_at(talk, field, text, *match.span(), entity, "pattern"))
     return made, sorted(found)
 
 

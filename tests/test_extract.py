@@ -493,6 +493,38 @@ def test_foundation_projects_and_web_addresses(summary, expected):
     assert linked(GAZETTEER + APACHE, summary) == expected
 
 
+@pytest.mark.parametrize(
+    ("summary", "title", "expected"),
+    [
+        # An organization named by the word for its kind, with its short form after it.
+        (
+            "The Python Software Foundation (PSF) funds it; the PSF says so.",
+            "A talk",
+            ["organization/python-software-foundation"],
+        ),
+        ("Join The Quarkwise Labs team.", "A talk", ["organization/quarkwise-labs"]),
+        (
+            "Researchers at the University of Oslo built it.",
+            "A talk",
+            ["organization/university-of-oslo"],
+        ),
+        # Not one: a kind of model, a title's ordinary words.
+        ("Humanoid Foundation Models walk.", "A talk", []),
+        ("It helps.", "Building a Machine Learning Foundation", []),
+        ("It helps.", "Tidewave Institute Tooling", ["organization/tidewave-institute"]),
+    ],
+)
+def test_an_organization_named_by_the_word_for_its_kind(summary, title, expected):
+    from kg.pipeline import find_links
+
+    gazetteer = gazetteer_from(Graph().parse(data=GAZETTEER, format="turtle"))
+    talks = parse_table(table(f"{title} | Ray Summit 2025", summary), "t.md")
+    found = find_links(build_nlp(gazetteer), gazetteer, talks)
+    organizations = {i.entity for i in found.links if i.role == "organization"}
+    assert sorted(organizations) == expected
+    assert all(found.gazetteer.entities[key].found_by == "pattern" for key in organizations)
+
+
 def linked(data: str, summary: str) -> list[str]:
     """The entities a talk with this summary links (presenters aside), with this gazetteer."""
     from kg.pipeline import find_links

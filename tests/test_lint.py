@@ -12,10 +12,11 @@ from kg.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "| 分类 | 演讲内容 | 概要 |\n| --- | --- | --- |\n"
-# "Frobnicor Labs" is marked as a name ("from X") and in no gazetteer.
-UNKNOWN = "| Ray Serve | Serving \\| Ray Summit 2025 | Engineers from Frobnicor Labs talk. |\n"
+# "Frobnicor" is marked as a name ("from X"), in no gazetteer and linked by no cue or pattern
+# ("Frobnicor Labs" would be: an organization named by the word for its kind).
+UNKNOWN = "| Ray Serve | Serving \\| Ray Summit 2025 | Engineers from Frobnicor talk. |\n"
 CANDIDATE = (
-    'unknown organization name "Frobnicor Labs": add it to a gazetteer (a new entity, or an '
+    'unknown organization name "Frobnicor": add it to a gazetteer (a new entity, or an '
     "altLabel of a known one), or to ontology/not-entities.tsv if it is not an entity"
 )
 
