@@ -496,14 +496,14 @@ FOUNDATION_PROJECT = re.compile(
 # capitalised and none is a word that begins a title's or a sentence's phrase ("Join The ...").
 NOT_IN_A_NAME = (
     r"(?:The|A|An|And|Or|With|For|At|In|On|Of|To|From|By|How|Why|What|When|Where|Our|Your|My"
-    r"|This|That|Its|Their|Into|Over|Beyond|Inside|Across|Meet|Join|Building|Inside|Scaling)\b"
+    r"|This|That|Its|Their|Into|Over|Beyond|Inside|Across|Meet|Join|Building|Scaling)\b"
 )
 ORG_KIND = (
     r"(?:Foundation|Institute|University|Labs|Laboratory|Laboratories|Initiative|Federation"
-    r"|Commission|Consortium|Alliance|Association|Society)"
+    r"|Commission|Consortium|Alliance|Association|Society|Group)"
 )
 NAMED_ORG = re.compile(
-    rf"(?<![A-Za-z0-9.-])(?:(?:(?!{NOT_IN_A_NAME})[A-Z][A-Za-z0-9&-]*(?:\.[a-z]+)? ){{1,4}}{ORG_KIND}"
+    rf"(?<![A-Za-z0-9.-])(?:(?:(?!{NOT_IN_A_NAME})[A-Z][A-Za-z0-9&/-]*(?:\.[a-z]+)? ){{1,4}}{ORG_KIND}"
     rf"|(?:University|Institute) of (?:the )?[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![A-Za-z0-9])"
     r"(?! [Mm]odels?\b)"  # "Humanoid Foundation Models" are models
 )

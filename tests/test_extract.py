@@ -508,6 +508,11 @@ def test_foundation_projects_and_web_addresses(summary, expected):
             "A talk",
             ["organization/university-of-oslo"],
         ),
+        (
+            "Members of the Tidewave AI/ML Security Working Group review it.",
+            "A talk",
+            ["organization/tidewave-ai-ml-security-working-group"],
+        ),
         # Not one: a kind of model, a title's ordinary words.
         ("Humanoid Foundation Models walk.", "A talk", []),
         ("It helps.", "Building a Machine Learning Foundation", []),
