@@ -85,10 +85,8 @@ def find_listed(
                     or any((other, form) in listed for other in KINDS)
                 ):
                     continue  # a name the gazetteer knows, not matched here: its rules said no
-                if (field == "title" or _opens_sentence(text, start)) and (
-                    PLAIN.fullmatch(name) or _begins_with_a_word(name)
-                ):
-                    continue  # capitalised anyway: "Fusing FinOps, Forecasting, and Kubernetes"
+                if _capitalised_anyway(name, field == "title", _opens_sentence(text, start)):
+                    continue  # "Fusing FinOps, Forecasting, and Kubernetes at Scale"
                 named[name] = made.setdefault(key, Found(key, kind, name, (name,), found_by="cue"))
         for field, text in text_fields(talk):
             known = by_place.get((talk.source, talk.line, field), [])
@@ -127,10 +125,18 @@ def _new_in_lists(text: str, known: list[Mention]) -> Iterable[tuple[int, int, s
                 yield start, end, kind
 
 
-def _begins_with_a_word(name: str) -> bool:
-    """A name of several words whose first is a common English word ("Fusing FinOps")."""
+def _capitalised_anyway(name: str, title: bool, opening: bool) -> bool:
+    """Whether the name may be capitalised only because of where it stands: plain words in a
+    title, or at a sentence's start ("Currently, PyTorch"); in a title also a name whose first
+    word is plain ("Fusing FinOps"), at a sentence's start one whose first word is a common one."""
+    if not (title or opening):
+        return False
+    if PLAIN.fullmatch(name):
+        return True
     first, _, rest = name.partition(" ")
-    return bool(rest) and PLAIN.fullmatch(first) is not None and first.casefold() in common_words()
+    if not rest or not PLAIN.fullmatch(first):
+        return False
+    return title or first.casefold() in common_words()
 
 
 def _after_kind_word(text: str, known: list[Mention]) -> Iterable[tuple[int, int, str]]:

@@ -496,8 +496,12 @@ FOUNDATION_PROJECT = re.compile(
 # capitalised and none is a word that begins a title's or a sentence's phrase ("Join The ...").
 NOT_IN_A_NAME = (
     r"(?:The|A|An|And|Or|With|For|At|In|On|Of|To|From|By|How|Why|What|When|Where|Our|Your|My"
-    r"|This|That|Its|Their|Into|Over|Beyond|Inside|Across|Meet|Join|Building|Scaling)\b"
+    r"|This|That|Its|Their|Into|Over|Beyond|Inside|Across|Meet|Join|Building|Scaling|Explore"
+    r"|Discover|Learn|See|Hear|Visit|Welcome|Introducing|About)\b"
 )
+# Words of a group's kind, no name: "The Working Group is working on ...".
+GROUP_WORDS = {"working", "special", "interest", "research", "user", "users", "steering"}
+GROUP_WORDS |= {"technical", "advisory", "governing", "program", "product", "project"}
 ORG_KIND = (
     r"(?:Foundation|Institute|University|Labs|Laboratory|Laboratories|Initiative|Federation"
     r"|Commission|Consortium|Alliance|Association|Society|Group)"
@@ -528,11 +532,11 @@ def find_projects(
                 label = match.group()
                 if any((other, compact(label)) in known for other in KINDS):
                     continue  # the gazetteer's: matched by its label
-                words = label.split()[:-1]
-                if (
-                    kind == "organization"
-                    and field == "title"
-                    and all(w.casefold() in common_words() for w in words)
+                words = [w.casefold() for w in label.split()[:-1]]
+                if kind == "organization" and (
+                    all(w in GROUP_WORDS for w in words)
+                    or field == "title"
+                    and all(w in common_words() for w in words)
                 ):
                     continue
                 key = f"{kind}/{slug(label)}"

@@ -89,7 +89,13 @@ NOT_A_PERSON = re.compile(
     r"|Staff|Product|Models?|Learning|Language|Data|Machine|Retrieval|Generation|Agents?|School"
     r"|College|Department|Center|Centre|Academy|Council|Committee|Society|Association|Authorit(?:y|ies)"
     r"|Agency|Ministry|Office|Inspectorate|Government|Commission|Bureau|Administration"
-    r"|At|As|For|On|If|When|While|After|Before|Today)\b"
+    r"|At|As|For|On|If|When|While|After|Before|Today|Best|Lessons|Tips|Tricks|Patterns|Pitfalls"
+    r"|Practices|Challenges|Strategies|Insights|Learnings|Takeaways|Overview|Introduction"
+    # words of a company's or a department's name: "Allianz Technology", "Resource Management"
+    r"|Technology|Technologies|Systems|Solutions|Software|Networks|Services?|Bank|Games|Security"
+    r"|Consulting|Capital|Partners|Ventures|Media|Digital|Analytics|Robotics|Computing|Studios?"
+    r"|Industries|Holdings|Engineering|Management|Platform|Infrastructure|Operations|Technical"
+    r"|Leads)\b"
 )
 EN_ROLE = (
     r"(?:co-?founder|founder|CEO|CTO|CPO|COO|VP|head|director|manager|lead|engineer|scientist"
@@ -285,11 +291,25 @@ SPEAKER_LABEL = re.compile(
 )
 LIST_END = re.compile(r"[.!?](?=\s|$)|[。！？\n]")
 LIST_SEPARATOR = re.compile(r"\s*(?:[,;&|，；、]|\band\b)\s*")
-PERSON_ITEM = re.compile(rf"{EN_PERSON}(?: [A-Z])?|{UPPER_WORD} [A-Z]|{HAN_NAME}")
+PERSON_ITEM = re.compile(
+    rf"{EN_PERSON}(?: [A-Z])?|{UPPER_WORD} [A-Z](?: {UPPER_WORD})?|{HAN_NAME}"  # "Jose M Navarro"
+)
+# A title's words in a name's place: "Ray Serve - Scaling Pipelines, Lessons Learned".
+NOT_A_FIRST_NAME = re.compile(r"[A-Z][a-z]{2,}(?:ing|tion|sion|ment|ness)\b")
 # "A (X)", "张伟（谷歌资深工程师）".
 NAME_AND_ORG = re.compile(rf"(?P<name>{EN_PERSON}|{HAN_NAME})\s*[(（](?P<org>[^()（）]+)[)）]")
 # A role alone ("Staff Engineer", "Head of AI"), or one before its organization ("at X").
-ROLE_ITEM = re.compile(rf"(?i:(?:{EN_ROLE}s?|of|and|the|ai|ml|data|cloud|platform)(?: |-|$))+")
+ROLE_ITEM = re.compile(
+    rf"(?i:(?:{EN_ROLE}s?|of|and|the|ai|ml|data|cloud|platform)(?: |-|$))+"
+    # a role by its last word ("Chief Product Officer", "Cloud Native Developer") or its first
+    # ("Head of Open Source")
+    r"|(?:[\w&/+-]+ ){0,4}(?i:officer|director|manager|engineer|developer|specialist|technologist"
+    r"|architect|scientist|researcher|lead|consultant|evangelist|advocate|founder|president|cto"
+    r"|ceo|cpo|coo|cio|ciso|sre|maintainer|contributor|committer|chair|fellow|professor|student"
+    r"|intern|analyst|designer|strategist|owner|expert|leader|programmer|engineering"
+    r"|infrastructure|marketing|sales|operations)s?"
+    r"|(?i:head|vp|director|chief|lead|manager|leader) of .+"
+)
 EMPLOYER_AT = re.compile(r".*?\b(?:at|@) (?P<org>\S.*)$")
 ZH_ROLE_TAIL = re.compile(
     rf"(?:{ROLE_START}[\u4e00-\u9fffA-Za-z ]{{0,6}}?)?"
@@ -482,13 +502,18 @@ def speaker_list(
         final = after and (
             index == len(items) - 1 or re.search("[;；]", text[last : items[index + 1][0]])
         )
-        if bracketed := NAME_AND_ORG.fullmatch(words):
+        bracketed = NAME_AND_ORG.fullmatch(words)
+        if bracketed and not NOT_A_PERSON.search(bracketed["name"]):
             org = _employer(text, first + bracketed.start("org"), first + bracketed.end("org"))
             name = (first + bracketed.start("name"), first + bracketed.end("name"))
             speakers += [(n, org) for n in waiting] + [(name, org)]
             waiting = []
             continue
-        person = PERSON_ITEM.fullmatch(words) and not NOT_A_PERSON.search(words)
+        person = (
+            PERSON_ITEM.fullmatch(words)
+            and not NOT_A_PERSON.search(words)
+            and not NOT_A_FIRST_NAME.match(words)
+        )
         if person and not known_org(first, last) and not (final and waiting):
             waiting.append((first, last))
             continue

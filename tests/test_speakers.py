@@ -520,6 +520,8 @@ def title_people(title: str) -> set[tuple[str, str | None]]:
         # Not speakers: a subtitle after a dash, a name with no organization after it.
         ("Serving - Lessons Learned, Part 2", set()),
         ("Ray - A Distributed Framework", set()),
+        ("Ray Data - Scaling Multimodal Pipelines, Lessons Learned", set()),
+        ("Ray Serve - Production Patterns, Pitfalls & Best Practices", set()),
         ("Scaling Agents - Ana Ruiz", set()),
     ],
 )
@@ -571,3 +573,27 @@ def test_a_line_that_lists_the_speakers_names_them_and_their_organizations(summa
 def test_a_titles_speakers_may_give_their_organization_in_brackets():
     expected = {("Ana Ruiz", "organization/google"), ("Li Wei", "organization/tidewave")}
     assert title_people("Serving - Ana Ruiz (Google) & Li Wei (Tidewave)") == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # Roles and departments between a name and its organization are neither.
+        (
+            "Serving - Ana Ruiz, Chief Product Officer, Uber & Li Wei, Head of Open Source, Google",
+            {("Ana Ruiz", "organization/uber"), ("Li Wei", "organization/google")},
+        ),
+        (
+            "Serving - Ana Ruiz, Technical Strategist, Global Engineering, Uber",
+            {("Ana Ruiz", "organization/uber")},
+        ),
+        # A company's name after a comma is no person, even before "&".
+        (
+            "Serving - Ana Ruiz, Tidewave Technology & Li Wei, Uber",
+            {("Ana Ruiz", "organization/tidewave-technology"), ("Li Wei", "organization/uber")},
+        ),
+        ("Serving - Jose M Navarro, Uber", {("Jose M Navarro", "organization/uber")}),
+    ],
+)
+def test_roles_and_company_words_in_a_titles_speaker_list(title, expected):
+    assert title_people(title) == expected
