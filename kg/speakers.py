@@ -61,6 +61,7 @@ NOT_A_NAME = re.compile(
     r"|大家|我们|他们|开发|社区|用户|技术|主要|详细|深入|分享|介绍|呈现|主讲|带来|探讨"
     r"|专题|议题|主题|内容|话题|方案|系统|框架|模型|工具|管理|面临|问题|策略|提供|考验|设计|高效|工作"
     r"|结合|进展|设施|挑战|计算|企业|同样|首先|目前|如何|已经|通过|这些|那些|以及|分别|来自|选择|重点"
+    r"|布道师|架构师|讲师|老师|分析师|设计师|开发者|创始人|总监|主管|硕士|博士"
     r"|\b(?:Lab|Labs|University|Institute|Cloud|Analytics|Inc|Team|Research|Computing|Summit|Conference"
     r"|In|This|The|Presented|From|By|With)\b"
 )
@@ -311,6 +312,10 @@ ROLE_ITEM = re.compile(
     r"|(?i:head|vp|director|chief|lead|manager|leader) of .+"
 )
 EMPLOYER_AT = re.compile(r".*?\b(?:at|@) (?P<org>\S.*)$")
+# "现任亚马逊云科技资深开发者布道师": the current employer's words follow.
+ZH_CURRENT = re.compile(r"(?:现任|现为|现就职于|就职于|任职于|目前(?:就职|任职)于)\s*")
+ZH_EMPLOYER = re.compile(rf"中?{ZH_ORG_CHAR}{{1,10}}{ZH_ORG_WORD}")
+ZH_NO_EMPLOYER = re.compile(r"(?:硕士|博士|学士|研究生|本科)$|\d+\s*(?:年|多年)|^曾")
 ZH_ROLE_TAIL = re.compile(
     rf"(?:{ROLE_START}[\u4e00-\u9fffA-Za-z ]{{0,6}}?)?"
     r"(?:工程师|专家|经理|总监|架构师|负责人|创始人|研究员|科学家|布道师|顾问|主管|总裁|CTO|CEO|VP)$"
@@ -517,7 +522,11 @@ def speaker_list(
         if person and not known_org(first, last) and not (final and waiting):
             waiting.append((first, last))
             continue
-        if LEGAL_FORM.fullmatch(" " + words) or ROLE_ITEM.fullmatch(words):
+        if (
+            LEGAL_FORM.fullmatch(" " + words)
+            or _no_employer(words)
+            and words.casefold() not in NO_EMPLOYER
+        ):
             continue  # the legal form of the organization before ("Glennium, LLC"), a role
         if SERIES.fullmatch(words):
             return []
@@ -547,20 +556,32 @@ def _items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 def _employer(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The organization in an item of a speaker list: the item, or the words after "at" ("Staff
-    Engineer at X"), or those before a Chinese role ("谷歌资深工程师"), or the part that is no role
-    ("Senior Engineer, X"); None for "Independent"."""
-    parts = [(a, b) for a, b in _items(text, start, end) if not ROLE_ITEM.fullmatch(text[a:b])]
+    Engineer at X"), or, in Chinese, after "现任" and up to a word for an organization or before a
+    role ("青云科技解决方案架构师", "字节跳动 资深工程师"), or the part that is no role ("Senior
+    Engineer, X"); None for "Independent" or a degree ("软件工程硕士")."""
+    parts = [(a, b) for a, b in _items(text, start, end) if not _no_employer(text[a:b])]
     if not parts:
         return None
     start, end = parts[0]
+    if current := ZH_CURRENT.match(text, start, end):
+        start = current.end()
     words = text[start:end]
-    if words.casefold() in NO_EMPLOYER:
-        return None
     if at := EMPLOYER_AT.match(words):
         return start + at.start("org"), end
-    if (role := ZH_ROLE_TAIL.search(words)) and role.start() >= 2:
+    if org := ZH_EMPLOYER.match(words):
+        return start, start + org.end()
+    if (role := ZH_ROLE_TAIL.search(words, 2)) is not None:
         return start, start + len(words[: role.start()].rstrip())
     return start, end
+
+
+def _no_employer(words: str) -> bool:
+    """A role, a degree, years of experience, or no employer at all ("Independent")."""
+    return (
+        ROLE_ITEM.fullmatch(words) is not None
+        or ZH_NO_EMPLOYER.search(words) is not None
+        or words.casefold() in NO_EMPLOYER
+    )
 
 
 def _taken(listed: list[Mention], name: tuple[int, int]) -> list[Mention]:
@@ -596,6 +617,8 @@ def _cues(
 
         # the list's own end: a sentence ends at ";" too
         start = offset + label.end()
+        while again := SPEAKER_LABEL.match(text, start):  # "讲师：讲师：A"
+            start = again.end()
         stop = LIST_END.search(text, start)
         stop_at = stop.start() if stop else len(text)
         yield from speaker_list(text, start, stop_at, known_org, labelled=True)

@@ -564,6 +564,20 @@ def test_title_speakers_present_the_talk_and_are_not_merged_with_a_namesake():
         ),
         ("讲师：张伟，Tidewave 高级工程师，拥有十年经验。", {("张伟", "organization/tidewave")}),
         ("嘉宾：张伟。本次分享介绍推理服务。", {("张伟", None)}),
+        # The organization ends at its word ("科技", "集团"), before the role; a label twice.
+        (
+            "讲师：讲师：张伟，青云科技解决方案架构师。内容简介：介绍推理服务。",
+            {("张伟", "organization/青云科技")},
+        ),
+        (
+            "分享嘉宾：李娜，星河智能集团云原生微服务技术负责人，Tidewave 发起人。",
+            {("李娜", "organization/星河智能集团")},
+        ),
+        # A degree and years of experience are no employer; a role word is no name.
+        (
+            "讲师：张伟，软件工程硕士，20 年 ICT 行业经验。现任星河科技资深开发者布道师。",
+            {("张伟", None)},
+        ),
     ],
 )
 def test_a_line_that_lists_the_speakers_names_them_and_their_organizations(summary, expected):
