@@ -608,7 +608,9 @@ def mention_at(
     method: str,
     label: str | None = None,
 ) -> Mention:
-    """A mention of `entity` at text[start:end]; `label` is the gazetteer label that matched."""
+    """A mention of `entity` at text[start:end]; `label` is the gazetteer label that matched.
+    Its sentence is the one around it, in a title the whole title ("Title - A, X; B, Y" is one
+    line, not two sentences)."""
     return Mention(
         source=talk.source,
         line=talk.line,
@@ -618,7 +620,7 @@ def mention_at(
         entity=entity.key,
         text=text[start:end],
         label=label or entity.label,
-        sentence=sentence_at(text, start),
+        sentence=text.strip() if field == "title" else sentence_at(text, start),
         method=method,
         confidence=CONFIDENCE[method],
     )

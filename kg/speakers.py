@@ -291,7 +291,9 @@ SPEAKER_LABEL = re.compile(
     r"|主讲人|讲者|演讲者|主讲)\s*[:：]\s*"
 )
 LIST_END = re.compile(r"[.!?](?=\s|$)|[。！？\n]")
-LIST_SEPARATOR = re.compile(r"\s*(?:[,;&|，；、]|\band\b)\s*")
+LIST_SEPARATOR = re.compile(r"\s*(?:[,;&|，；、]|\band\b|(?<=[\u4e00-\u9fff])/)\s*")
+# A line's first name and then, after a space, the abstract: "讲师： 朱唯唯 JuiceFS 基于…".
+NAME_THEN_TEXT = re.compile(rf"(?P<name>{HAN_NAME}|{UPPER_WORD}(?: {UPPER_WORD})?) (?=\S)")
 PERSON_ITEM = re.compile(
     rf"{EN_PERSON}(?: [A-Z])?|{UPPER_WORD} [A-Z](?: {UPPER_WORD})?|{HAN_NAME}"  # "Jose M Navarro"
 )
@@ -314,16 +316,28 @@ ROLE_ITEM = re.compile(
 EMPLOYER_AT = re.compile(r".*?\b(?:at|@) (?P<org>\S.*)$")
 # "现任亚马逊云科技资深开发者布道师": the current employer's words follow.
 ZH_CURRENT = re.compile(r"(?:现任|现为|现就职于|就职于|任职于|目前(?:就职|任职)于)\s*")
-ZH_EMPLOYER = re.compile(rf"中?{ZH_ORG_CHAR}{{1,10}}{ZH_ORG_WORD}")
-ZH_NO_EMPLOYER = re.compile(r"(?:硕士|博士|学士|研究生|本科)$|\d+\s*(?:年|多年)|^曾")
-ZH_ROLE_TAIL = re.compile(
-    rf"(?:{ROLE_START}[\u4e00-\u9fffA-Za-z ]{{0,6}}?)?"
-    r"(?:工程师|专家|经理|总监|架构师|负责人|创始人|研究员|科学家|布道师|顾问|主管|总裁|CTO|CEO|VP)$"
+# The organization's own words end at a word for its kind, a strong one first ("西交利物浦大学
+# 产金融合学院" is the university), without a legal form ("江苏纵目信息科技有限公司").
+ZH_EMPLOYER = (
+    re.compile(
+        rf"中?{ZH_ORG_CHAR}{{1,10}}(?:有限公司|公司|集团|科技|大学|学院|研究院|研究所|实验室|银行)"
+    ),
+    re.compile(rf"中?{ZH_ORG_CHAR}{{1,10}}{ZH_ORG_WORD}"),
 )
+ZH_LEGAL_FORM = re.compile(r"(?:股份)?有限公司$")
+ZH_NO_EMPLOYER = re.compile(r"(?:硕士|博士|学士|研究生|本科)$|\d+\s*(?:年|多年)|^曾|^前")
+ZH_ROLE_WORD = (
+    r"(?:工程师|专家|经理|总监|架构师|负责人|联合创始人|创始人|研究员|科学家|布道师|顾问|主管|总裁|作者|站长"
+    r"|主任|委员|教授|学生|合伙人|CTO|CEO|VP)"
+)
+# A role after the organization, and what the line says after it ("EMQ 技术布道师 物联网…").
+ZH_ROLE_TAIL = re.compile(rf"(?:{ROLE_START}[\u4e00-\u9fffA-Za-z ]{{0,6}}?)?{ZH_ROLE_WORD}(?=\s|$)")
+ZH_ROLE_ONLY = re.compile(rf"[\u4e00-\u9fff《》A-Za-z0-9 ]*{ZH_ROLE_WORD}")
 LEGAL_FORM = re.compile(
     r"(?:,? (?:LLC|L\.L\.C\.|Inc\.?|Ltd\.?|Co\.,? Ltd\.?|GmbH|AG|S\.?A\.?|B\.?V\.?|Corp\.?|PLC"
     r"|plc|SAS|SRL|Oy|AB|AS|ApS|Pty Ltd|LLP))+$"
 )
+ZH_FORMER = re.compile(r"[前曾](?:任|在|就职于)?[\u4e00-\u9fff]")
 NO_EMPLOYER = {"independent", "freelance", "freelancer", "self-employed", "student", "retired"}
 # The part of a series, not an organization: "Serving - Lessons Learned, Part 2".
 SERIES = re.compile(r"(?:Part|Vol\.?|Volume|Episode|Chapter|Day|Round|Season|Week) \w+")
@@ -514,26 +528,29 @@ def speaker_list(
             speakers += [(n, org) for n in waiting] + [(name, org)]
             waiting = []
             continue
+        if ZH_FORMER.match(words):
+            break  # "前德邦、蔚来、GE …": former employers, the rest of a biography
+        if LEGAL_FORM.fullmatch(" " + words) or (
+            _no_employer(words) and words.casefold() not in NO_EMPLOYER
+        ):
+            continue  # the legal form of the organization before ("Glennium, LLC"), a role
         person = (
             PERSON_ITEM.fullmatch(words)
             and not NOT_A_PERSON.search(words)
+            and not NOT_A_NAME.search(words)
             and not NOT_A_FIRST_NAME.match(words)
         )
         if person and not known_org(first, last) and not (final and waiting):
             waiting.append((first, last))
             continue
-        if (
-            LEGAL_FORM.fullmatch(" " + words)
-            or _no_employer(words)
-            and words.casefold() not in NO_EMPLOYER
-        ):
-            continue  # the legal form of the organization before ("Glennium, LLC"), a role
+        if labelled and index == 0 and (alone := NAME_THEN_TEXT.match(words)):
+            return [((first, first + alone.end("name")), None)]  # "讲师： 朱唯唯 JuiceFS …"
         if SERIES.fullmatch(words):
             return []
         if not waiting:
             if not speakers:
                 return []  # "Serving - Lessons Learned" has no organization after a name
-            continue  # "Chronosphere | A Palo Alto Networks Company"
+            break  # the list is over: "Chronosphere | A Palo Alto Networks Company"
         org = _employer(text, first, last)
         speakers += [(name, org) for name in waiting]
         waiting = []
@@ -568,8 +585,10 @@ def _employer(text: str, start: int, end: int) -> tuple[int, int] | None:
     words = text[start:end]
     if at := EMPLOYER_AT.match(words):
         return start + at.start("org"), end
-    if org := ZH_EMPLOYER.match(words):
-        return start, start + org.end()
+    for employer in ZH_EMPLOYER:
+        if org := employer.match(words):
+            legal = ZH_LEGAL_FORM.search(org.group())
+            return start, start + (legal.start() if legal else org.end())
     if (role := ZH_ROLE_TAIL.search(words, 2)) is not None:
         return start, start + len(words[: role.start()].rstrip())
     return start, end
@@ -580,6 +599,8 @@ def _no_employer(words: str) -> bool:
     return (
         ROLE_ITEM.fullmatch(words) is not None
         or ZH_NO_EMPLOYER.search(words) is not None
+        or words.startswith("《")
+        or re.fullmatch(ZH_ROLE_WORD, words) is not None
         or words.casefold() in NO_EMPLOYER
     )
 

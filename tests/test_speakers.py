@@ -537,6 +537,14 @@ def test_title_speakers_present_the_talk_and_are_not_merged_with_a_namesake():
     assert all(item.evidence[0].field == "title" for item in links)
 
 
+def test_the_sentence_of_a_title_mention_is_the_whole_title():
+    title = "Serving? Scaling - Ana Ruiz, Uber; Li Wei, Google"
+    _, links = links_of("The talk shows it.", title)
+    people = [item for item in links if item.role == "person"]
+    assert len(people) == 2
+    assert {m.sentence for item in people for m in item.evidence} == {title}
+
+
 @pytest.mark.parametrize(
     ("summary", "expected"),
     [
@@ -572,6 +580,30 @@ def test_title_speakers_present_the_talk_and_are_not_merged_with_a_namesake():
         (
             "分享嘉宾：李娜，星河智能集团云原生微服务技术负责人，Tidewave 发起人。",
             {("李娜", "organization/星河智能集团")},
+        ),
+        # As event pages write them: a name and then the abstract after a space, two names with
+        # a slash, a role after the company and the abstract glued on, a co-founder, a legal form.
+        ("讲师： 朱唯唯 JuiceFS 基于云原生环境的基础设施设计。", {("朱唯唯", None)}),
+        (
+            "讲师：李锦路/李昱鑫，星河大学数据科学与工程学院 本议题将聚焦于日志分析。",
+            {("李锦路", "organization/星河大学"), ("李昱鑫", "organization/星河大学")},
+        ),
+        (
+            "讲师：周子博，Tidewave 技术布道师 物联网设备的快速增长，带来挑战。",
+            {("周子博", "organization/tidewave")},
+        ),
+        (
+            "讲师：余东，青色起源敏捷咨询联合创始人，美国敏捷框架顾问。",
+            {("余东", "organization/青色起源敏捷咨询")},
+        ),
+        (
+            "讲师：方忠，苏州星河智能科技有限公司技术经理。",
+            {("方忠", "organization/苏州星河智能科技")},
+        ),
+        # Former employers and the rest of a biography name no one.
+        (
+            "讲师：余东，星河科技架构师，前德邦、蔚来、GE 敏捷项目管理专家。",
+            {("余东", "organization/星河科技")},
         ),
         # A degree and years of experience are no employer; a role word is no name.
         (
