@@ -117,3 +117,16 @@ model:llama a kg:Model ; skos:prefLabel "Llama"@en ."""
     assert model.methods == (("pattern", 2, 0),)
     assert org.methods == (("gazetteer", 0, 1), ("cue", 1, 0))
     assert [row[:3] for row in org.by_method()] == [("gazetteer", 0, 1), ("cue", 1, 0)]
+
+
+def test_the_evaluation_tables_share_no_talk():
+    """A talk in two tables would count twice in the figures and mean a "blind" table is not."""
+    from kg.inputs import duplicates
+    from kg.table import read_table
+
+    root = Path(__file__).resolve().parent.parent
+    tables = [root / "data" / "talks.md"]
+    tables += sorted(p for p in (root / "tests" / "data").glob("*/talks.md"))
+    talks = [talk for table in tables for talk in read_table(table, "Eval 2025")]
+    assert len(tables) >= 10
+    assert [str(problem) for problem in duplicates(talks)] == []
