@@ -332,7 +332,7 @@ ZH_ROLE_WORD = (
 )
 # A role after the organization, and what the line says after it ("EMQ 技术布道师 物联网…").
 ZH_ROLE_TAIL = re.compile(rf"(?:{ROLE_START}[\u4e00-\u9fffA-Za-z ]{{0,6}}?)?{ZH_ROLE_WORD}(?=\s|$)")
-ZH_ROLE_ONLY = re.compile(rf"[\u4e00-\u9fff《》A-Za-z0-9 ]*{ZH_ROLE_WORD}")
+ZH_ROLE_ALONE = re.compile(ZH_ROLE_WORD)
 LEGAL_FORM = re.compile(
     r"(?:,? (?:LLC|L\.L\.C\.|Inc\.?|Ltd\.?|Co\.,? Ltd\.?|GmbH|AG|S\.?A\.?|B\.?V\.?|Corp\.?|PLC"
     r"|plc|SAS|SRL|Oy|AB|AS|ApS|Pty Ltd|LLP))+$"
@@ -600,7 +600,7 @@ def _no_employer(words: str) -> bool:
         ROLE_ITEM.fullmatch(words) is not None
         or ZH_NO_EMPLOYER.search(words) is not None
         or words.startswith("《")
-        or re.fullmatch(ZH_ROLE_WORD, words) is not None
+        or ZH_ROLE_ALONE.fullmatch(words) is not None
         or words.casefold() in NO_EMPLOYER
     )
 
