@@ -116,13 +116,20 @@ def _new_in_lists(text: str, known: list[Mention]) -> Iterable[tuple[int, int, s
             continue
         (kind,) = kinds
         for start, end in new:
-            name = text[start:end]
-            if NUMBER_FORMAT.fullmatch(name) or normalize(name) in STOPWORDS:
-                continue
-            if PERSON.fullmatch(name) or PRACTICE.fullmatch(name):
-                continue
-            if len(re.findall("[A-Za-z]", name)) >= 2:  # not a bare version: "DeepSeek-V3/R1"
+            if _may_be_a_name(text[start:end]):
                 yield start, end, kind
+
+
+def _may_be_a_name(name: str) -> bool:
+    """Not a number format ("FP8"), a kind of thing ("APIs"), a person's name, a practice
+    ("GitOps") or a bare version ("R1" in "DeepSeek-V3/R1")."""
+    return not (
+        NUMBER_FORMAT.fullmatch(name)
+        or normalize(name) in STOPWORDS
+        or PERSON.fullmatch(name)
+        or PRACTICE.fullmatch(name)
+        or len(re.findall("[A-Za-z]", name)) < 2
+    )
 
 
 def _capitalised_anyway(name: str, title: bool, opening: bool) -> bool:
@@ -150,11 +157,8 @@ def _after_kind_word(text: str, known: list[Mention]) -> Iterable[tuple[int, int
             name = text[start:end]
             if any(m.start < end and start < m.end for m in known):
                 continue
-            if PERSON.fullmatch(name) or PRACTICE.fullmatch(name):
-                continue
-            if normalize(name) in STOPWORDS or name.casefold() in common_words():
-                continue
-            yield start, end, "software"
+            if _may_be_a_name(name) and name.casefold() not in common_words():
+                yield start, end, "software"
 
 
 def _case_fits(entity: Entity, name: str) -> bool:

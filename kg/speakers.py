@@ -325,7 +325,7 @@ ZH_EMPLOYER = (
     re.compile(rf"中?{ZH_ORG_CHAR}{{1,10}}{ZH_ORG_WORD}"),
 )
 ZH_LEGAL_FORM = re.compile(r"(?:股份)?有限公司$")
-ZH_NO_EMPLOYER = re.compile(r"(?:硕士|博士|学士|研究生|本科)$|\d+\s*(?:年|多年)|^曾|^前")
+ZH_NO_EMPLOYER = re.compile(r"(?:硕士|博士|学士|研究生|本科)$|\d+\s*(?:年|多年)")
 ZH_ROLE_WORD = (
     r"(?:工程师|专家|经理|总监|架构师|负责人|联合创始人|创始人|研究员|科学家|布道师|顾问|主管|总裁|作者|站长"
     r"|主任|委员|教授|学生|合伙人|CTO|CEO|VP)"
@@ -333,10 +333,12 @@ ZH_ROLE_WORD = (
 # A role after the organization, and what the line says after it ("EMQ 技术布道师 物联网…").
 ZH_ROLE_TAIL = re.compile(rf"(?:{ROLE_START}[\u4e00-\u9fffA-Za-z ]{{0,6}}?)?{ZH_ROLE_WORD}(?=\s|$)")
 ZH_ROLE_ALONE = re.compile(ZH_ROLE_WORD)
-LEGAL_FORM = re.compile(
-    r"(?:,? (?:LLC|L\.L\.C\.|Inc\.?|Ltd\.?|Co\.,? Ltd\.?|GmbH|AG|S\.?A\.?|B\.?V\.?|Corp\.?|PLC"
-    r"|plc|SAS|SRL|Oy|AB|AS|ApS|Pty Ltd|LLP))+$"
+LEGAL_WORD = (
+    r"(?:LLC|L\.L\.C\.|Inc\.?|Ltd\.?|Co\.,? Ltd\.?|GmbH|AG|S\.?A\.?|B\.?V\.?|Corp\.?|PLC"
+    r"|plc|SAS|SRL|Oy|AB|AS|ApS|Pty Ltd|LLP)"
 )
+LEGAL_FORM = re.compile(rf"(?:,? {LEGAL_WORD})+$")
+LEGAL_ITEM = re.compile(LEGAL_WORD)
 ZH_FORMER = re.compile(r"[前曾](?:任|在|就职于)?[\u4e00-\u9fff]")
 NO_EMPLOYER = {"independent", "freelance", "freelancer", "self-employed", "student", "retired"}
 # The part of a series, not an organization: "Serving - Lessons Learned, Part 2".
@@ -417,13 +419,7 @@ def _cued(
             if any(gazetteer.entities[m.entity].affiliation == affiliation for m in taken):
                 continue  # the person the gazetteer knows, at the organization it knows
             text = talk.title[slice(*name)]
-            key = _person_key(text, affiliation, talk.event)
-            person = made.get(key) or gazetteer.entities.get(key)
-            if person is None:
-                person = made[key] = Found(
-                    key, "person", text, (text,), affiliation=affiliation, found_by="cue"
-                )
-            named[text] = person
+            person = named[text] = _person(gazetteer, made, text, affiliation, talk.event)
             found.append(mention_at(talk, "title", talk.title, *name, person, "cue"))
         sentences = (
             span for span in sentence_spans(talk.summary) if talk.summary[slice(*span)].strip()
@@ -460,14 +456,7 @@ def _cued(
                     # "谷歌软件工程师A": the organization right before the role, if the gazetteer knows it
                     affiliation = _affiliation(talk.summary, orgs_of(listed), name[0], name[1])
                 spans.append(name)
-                key = _person_key(text, affiliation, talk.event)
-                person = made.get(key) or gazetteer.entities.get(key)
-                if person is None:
-                    person = Found(
-                        key, "person", text, (text,), affiliation=affiliation, found_by="cue"
-                    )
-                    made[key] = person
-                named[text] = person
+                person = named[text] = _person(gazetteer, made, text, affiliation, talk.event)
                 found.append(mention_at(talk, "summary", talk.summary, *name, person, "cue"))
         for pattern in OURS:  # "At roboMUA we're ...", "my company, X": the authors' own
             for match in pattern.finditer(talk.summary):
@@ -530,9 +519,7 @@ def speaker_list(
             continue
         if ZH_FORMER.match(words):
             break  # "前德邦、蔚来、GE …": former employers, the rest of a biography
-        if LEGAL_FORM.fullmatch(" " + words) or (
-            _no_employer(words) and words.casefold() not in NO_EMPLOYER
-        ):
+        if LEGAL_ITEM.fullmatch(words) or _role_or_degree(words):
             continue  # the legal form of the organization before ("Glennium, LLC"), a role
         person = (
             PERSON_ITEM.fullmatch(words)
@@ -595,13 +582,21 @@ def _employer(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _no_employer(words: str) -> bool:
-    """A role, a degree, years of experience, or no employer at all ("Independent")."""
+    """A role, a degree, a former employer, or no employer at all ("Independent")."""
+    return (
+        _role_or_degree(words)
+        or ZH_FORMER.match(words) is not None
+        or words.casefold() in NO_EMPLOYER
+    )
+
+
+def _role_or_degree(words: str) -> bool:
+    """A role ("Staff Engineer", "《LangChain 实战》作者"), a degree or years of experience."""
     return (
         ROLE_ITEM.fullmatch(words) is not None
         or ZH_NO_EMPLOYER.search(words) is not None
         or words.startswith("《")
         or ZH_ROLE_ALONE.fullmatch(words) is not None
-        or words.casefold() in NO_EMPLOYER
     )
 
 
@@ -789,6 +784,19 @@ def _organization(
             entity = made[key] = Found(key, "organization", text, (text,), found_by="cue")
     found.append(mention_at(talk, field, written, start, end, entity, "cue"))
     return entity.key
+
+
+def _person(
+    gazetteer: Gazetteer, made: dict[str, Entity], name: str, affiliation: str | None, event: str
+) -> Entity:
+    """The person a cue names: the gazetteer's or one made already with that key, else a new one."""
+    key = _person_key(name, affiliation, event)
+    person = made.get(key) or gazetteer.entities.get(key)
+    if person is None:
+        person = made[key] = Found(
+            key, "person", name, (name,), affiliation=affiliation, found_by="cue"
+        )
+    return person
 
 
 def _person_key(name: str, affiliation: str | None, event: str) -> str:
